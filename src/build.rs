@@ -1,0 +1,244 @@
+//! The build, as a recipe: load → parse → route → enrich → assemble →
+//! render. Returns the files of the site and every problem found; writing
+//! them is the caller's choice (build writes, check and serve do not).
+
+mod route;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::enrich::Env;
+use crate::enrich::companies::{CompanyMatcher, KnownCompany};
+use crate::markdown::{self, Highlighter};
+use crate::render::{OutputFile, Renderer};
+use crate::site::{Include, Site};
+use crate::source::{SourceFile, frontmatter, walk};
+use crate::theme::Theme;
+use route::{Parsed, Routes};
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Override `base_url` (preview deploys).
+    pub base_url: Option<String>,
+    /// Publish drafts.
+    pub drafts: bool,
+    /// Publish future-dated briefings.
+    pub future: bool,
+    /// The build's "now"; the clock when `None`.
+    pub now: Option<jiff::Timestamp>,
+}
+
+/// A successful build.
+#[derive(Debug)]
+pub struct Built {
+    /// The site model.
+    pub site: Site,
+    /// Every output file.
+    pub files: Vec<OutputFile>,
+    /// Warnings (the build succeeded anyway).
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time of the build, in milliseconds.
+    pub millis: u128,
+}
+
+/// Builds the site at `root` in memory. On failure, returns every
+/// diagnostic (errors and warnings), sorted.
+pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let mut diags = Vec::new();
+    let config = Config::load(root, options.base_url.as_deref()).map_err(finish)?;
+    if !config.has_base_url {
+        let msg = "`base_url` is not set: links are root-relative and feeds, sitemap and canonical URLs are not absolute";
+        diags.push(Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg).warning());
+    }
+    let (files, load_diags) = walk::load(root);
+    diags.extend(load_diags);
+    let (theme, theme_diags) = Theme::load(root);
+    diags.extend(theme_diags);
+    let renderer = Renderer::new(&theme);
+    let highlighter = highlighter();
+    let highlight_css = Highlighter::css(
+        &config.markdown.highlight_theme,
+        &config.markdown.highlight_theme_dark,
+    )
+    .map_err(|msg| Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg));
+
+    let parsed = parse_all(&files, &mut diags);
+    let routes = Routes::assign(&config, &parsed, &mut diags);
+    let site = enrich_all(&config, parsed, &routes, highlighter, options, &mut diags);
+    let renderer = match renderer {
+        Ok(r) => Some(r),
+        Err(errs) => {
+            diags.extend(errs);
+            None
+        }
+    };
+    let highlight_css = highlight_css.map_err(|d| diags.push(d)).ok();
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(finish(diags));
+    }
+    let (Some(site), Some(renderer), Some(css)) = (site, renderer, highlight_css) else {
+        return Err(finish(diags));
+    };
+    let mut out = match crate::render::pages::render_all(&site, &renderer) {
+        Ok(files) => files,
+        Err(errs) => {
+            diags.extend(errs);
+            return Err(finish(diags));
+        }
+    };
+    out.push(OutputFile {
+        path: "highlight.css".into(),
+        bytes: css.into_bytes(),
+    });
+    for (name, file) in &theme.statics {
+        out.push(OutputFile {
+            path: name.clone(),
+            bytes: file.bytes.clone(),
+        });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    crate::diag::sort(&mut diags);
+    Ok(Built {
+        site,
+        files: out,
+        warnings: diags,
+        millis: started.elapsed().as_millis(),
+    })
+}
+
+fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    crate::diag::sort(&mut diags);
+    diags
+}
+
+/// The syntax set is costly to load: once per process.
+fn highlighter() -> &'static Highlighter {
+    static HIGHLIGHTER: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
+    HIGHLIGHTER.get_or_init(Highlighter::new)
+}
+
+/// Runs `f`, turning a panic into an error naming the file: one bad page
+/// never takes the build down silently.
+fn guarded<T>(
+    file: &SourceFile,
+    f: impl FnOnce() -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, Vec<Diagnostic>> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_owned());
+        let msg = format!("internal error while processing this file ({what}); please report it");
+        Err(vec![Diagnostic::error_file(&file.display_path, msg)])
+    })
+}
+
+fn parse_all<'f>(files: &'f [SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Parsed<'f>> {
+    use crate::source::Kind;
+    let results: Vec<Result<Parsed<'f>, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|file| {
+            guarded(file, || {
+                Ok(match file.kind {
+                    Kind::Briefing => Parsed::Briefing(file, Box::new(frontmatter::parse(file)?)),
+                    Kind::Page => Parsed::Page(file, frontmatter::parse(file)?),
+                    Kind::Company => Parsed::Company(file, frontmatter::parse(file)?),
+                    Kind::Story => Parsed::Story(file, frontmatter::parse(file)?),
+                })
+            })
+        })
+        .collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => parsed.push(p),
+            Err(errs) => diags.extend(errs),
+        }
+    }
+    parsed
+}
+
+fn enrich_all(
+    config: &Config,
+    parsed: Vec<Parsed<'_>>,
+    routes: &Routes,
+    highlighter: &Highlighter,
+    options: &Options,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Site> {
+    let known: Vec<KnownCompany> = parsed
+        .iter()
+        .filter_map(|p| match p {
+            Parsed::Company(_, c) => Some(KnownCompany {
+                name: c.matter.name.trim().to_owned(),
+                aliases: c.matter.aliases.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let companies = CompanyMatcher::new(&known);
+    let env = Env {
+        config,
+        markdown: markdown::Options {
+            smart_punctuation: config.markdown.smart_punctuation,
+            unsafe_html: config.markdown.unsafe_html,
+        },
+        highlighter,
+        resolver: routes,
+        companies: &companies,
+        now: options.now.unwrap_or_else(jiff::Timestamp::now),
+    };
+    let results: Vec<crate::enrich::Enriched<route::Enriched>> = parsed
+        .into_par_iter()
+        .filter_map(|p| {
+            let file = p.file();
+            let (slug, url) = routes.of(&file.content_path)?;
+            let (slug, url) = (slug.to_owned(), url.to_owned());
+            Some(guarded(file, || p.enrich(slug, url, &env)))
+        })
+        .collect();
+    let mut briefings = Vec::new();
+    let mut pages = Vec::new();
+    let mut company_list = Vec::new();
+    let mut stories = Vec::new();
+    for r in results {
+        match r {
+            Ok((item, warnings)) => {
+                diags.extend(warnings);
+                match item {
+                    route::Enriched::Briefing(b) => briefings.push(*b),
+                    route::Enriched::Page(p) => pages.push(p),
+                    route::Enriched::Company(c) => company_list.push(c),
+                    route::Enriched::Story(s) => stories.push(s),
+                }
+            }
+            Err(errs) => diags.extend(errs),
+        }
+    }
+    let include = Include {
+        drafts: options.drafts,
+        future: options.future,
+    };
+    match Site::assemble(
+        config.clone(),
+        briefings,
+        pages,
+        company_list,
+        stories,
+        include,
+    ) {
+        Ok(site) => Some(site),
+        Err(errs) => {
+            diags.extend(errs);
+            None
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! The command line: one module per command, each an `Args` struct with a
+//! `run()`.
+
+pub mod build;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::Diagnostic;
+
+/// A static site generator for sourced AI-news briefings.
+#[derive(Debug, Parser)]
+#[command(name = "briefing", version, about, long_about = None)]
+pub struct Cli {
+    /// The site directory (the folder holding `content/`).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub site: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into `public/` (or `--output`).
+    Build(build::Args),
+}
+
+/// How a command ended, mapped to the exit status by `main`.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Success (exit 0).
+    Success,
+    /// The content has problems (exit 1); they were printed.
+    ContentProblems,
+}
+
+impl Cli {
+    /// Runs the chosen command.
+    pub fn run(self) -> anyhow::Result<Outcome> {
+        match self.command {
+            Command::Build(args) => args.run(&self.site),
+        }
+    }
+}
+
+/// Prints diagnostics to stderr with their snippets, then a count line.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diags {
+        eprintln!("{}\n", d.render(color));
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if errors > 0 {
+        eprintln!(
+            "{errors} {} and {warnings} {} found",
+            plural(errors, "error", "errors"),
+            plural(warnings, "warning", "warnings")
+        );
+    }
+}
+
+/// `one` or `many` by count.
+pub fn plural<'s>(n: usize, one: &'s str, many: &'s str) -> &'s str {
+    if n == 1 { one } else { many }
+}

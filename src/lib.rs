@@ -1,0 +1,34 @@
+//! `briefing`: a static site generator for sourced AI-news briefings.
+//!
+//! A build is a pipeline; each stage takes the previous stage's type:
+//!
+//! 1. [`source`] — walk `content/`, read files, split and parse front matter
+//!    (`SourceFile` → typed front matter + body).
+//! 2. [`markdown`] — Markdown events → HTML, one small adapter per concern
+//!    (heading ids, highlighting, content links, URL safety, sanitizing).
+//! 3. [`enrich`] — derive what the author did not write: key points, source,
+//!    author, takeaway, summary, reading time (→ `Briefing`).
+//! 4. [`site`] — assemble an immutable [`site::Site`]: briefings sorted,
+//!    previous/next, tags, companies, authors, stories.
+//! 5. [`render`] — Tera templates (embedded theme + site overrides) over typed
+//!    view structs (→ `OutputFile`s).
+//! 6. [`output`] — write the files into a fresh directory and swap it in
+//!    atomically.
+//!
+//! [`config`] reads `briefing.toml`; [`diag`] carries content problems as
+//! `path:line:col: message`; [`fs`] wraps file IO with paths in every error;
+//! [`build`] runs the pipeline; [`cli`] holds one module per command.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod enrich;
+pub mod fs;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod source;
+pub mod theme;

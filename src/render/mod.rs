@@ -1,0 +1,124 @@
+//! Stage 5, template: Tera 2 with the embedded theme and the site's
+//! overrides, rendering typed views into [`OutputFile`]s.
+
+pub mod pages;
+pub mod view;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::theme::{Origin, Theme};
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path below the output directory, `/`-separated (`briefings/x/index.html`).
+    pub path: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Templates, parsed once per build and shared by every rendering thread.
+pub struct Renderer {
+    tera: tera::Tera,
+    /// Template name → path shown in messages and its text.
+    sources: std::collections::HashMap<String, (PathBuf, Arc<str>)>,
+}
+
+impl Renderer {
+    /// Parses every template of the theme. Syntax errors are content
+    /// problems, reported at their template's line and column.
+    pub fn new(theme: &Theme) -> Result<Renderer, Vec<Diagnostic>> {
+        let mut sources = std::collections::HashMap::new();
+        let mut errors = Vec::new();
+        let mut raw = Vec::new();
+        for (name, file) in &theme.templates {
+            let shown = match &file.origin {
+                Origin::Embedded => PathBuf::from(format!("(built-in theme) templates/{name}")),
+                Origin::Site(path) => path.clone(),
+            };
+            match std::str::from_utf8(&file.bytes) {
+                Ok(text) => {
+                    raw.push((name.clone(), text.to_owned()));
+                    sources.insert(name.clone(), (shown, Arc::from(text)));
+                }
+                Err(_) => errors.push(Diagnostic::error_file(
+                    &shown,
+                    "template is not valid UTF-8",
+                )),
+            }
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+        let renderer_sources = sources;
+        if let Err(err) = tera.add_raw_templates(raw) {
+            errors.push(template_diagnostic(&err, &renderer_sources, None));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Renderer {
+            tera,
+            sources: renderer_sources,
+        })
+    }
+
+    /// Renders `template` with `context` into the file at `path`. Errors name
+    /// the template position and the page being rendered.
+    pub fn render<C: Serialize>(
+        &self,
+        template: &str,
+        context: &C,
+        path: &str,
+    ) -> Result<OutputFile, Diagnostic> {
+        let ctx = tera::Context::from_serialize(context)
+            .map_err(|err| template_diagnostic(&err, &self.sources, Some(path)))?;
+        let html = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|err| template_diagnostic(&err, &self.sources, Some(path)))?;
+        Ok(OutputFile {
+            path: path.to_owned(),
+            bytes: html.into_bytes(),
+        })
+    }
+
+    /// Whether the theme has a template of this name.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+}
+
+/// A Tera error as a diagnostic at the template's line and column.
+fn template_diagnostic(
+    err: &tera::Error,
+    sources: &std::collections::HashMap<String, (PathBuf, Arc<str>)>,
+    page: Option<&str>,
+) -> Diagnostic {
+    let while_rendering = page
+        .map(|p| format!(" (while rendering {p})"))
+        .unwrap_or_default();
+    let report = match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    if let Some(report) = report
+        && let Some((shown, text)) = sources.get(report.filename())
+    {
+        let message = format!("template error: {}{while_rendering}", report.message());
+        return Diagnostic::error_at(shown, text, report.span().range.clone(), message);
+    }
+    let mut message = format!("template error: {err}");
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    Diagnostic::error_file(
+        &PathBuf::from("templates"),
+        format!("{message}{while_rendering}"),
+    )
+}

@@ -1,0 +1,432 @@
+//! Every page of the site: which template, which view, which output path.
+
+use rayon::prelude::*;
+
+use super::view::*;
+use super::{OutputFile, Renderer};
+use crate::diag::Diagnostic;
+use crate::enrich::Briefing;
+use crate::markdown::TocEntry;
+use crate::site::{Site, Term};
+
+/// Renders every HTML page of the site. All template problems are returned.
+pub fn render_all(site: &Site, renderer: &Renderer) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    // The sections first, then standalone pages (About…) in their order.
+    let sections: Vec<(&str, String)> = [
+        ("Stories", "stories/"),
+        ("Companies", "companies/"),
+        ("Tags", "tags/"),
+    ]
+    .into_iter()
+    .map(|(name, path)| (name, site.config.url(path)))
+    .collect();
+    let nav: Vec<LinkView<'_>> = sections
+        .iter()
+        .map(|(name, url)| LinkView { name, url })
+        .chain(site.pages.iter().map(|p| LinkView {
+            name: &p.title,
+            url: &p.url,
+        }))
+        .collect();
+    let stylesheet = site.config.url("style.css");
+    let highlight = site.config.url("highlight.css");
+    let site_view = SiteView {
+        title: &site.config.title,
+        description: &site.config.description,
+        language: &site.config.language,
+        base_url: &site.config.base_url,
+        base_path: &site.config.base_path,
+        nav: &nav,
+        stylesheet: &stylesheet,
+        highlight_stylesheet: &highlight,
+        footer: &site.config.footer,
+        extra: &site.config.extra,
+    };
+    let pages = Pages {
+        site,
+        sv: &site_view,
+        renderer,
+    };
+    let mut results: Vec<Result<OutputFile, Diagnostic>> = Vec::new();
+    results.par_extend(
+        (0..site.briefings.len())
+            .into_par_iter()
+            .map(|i| pages.briefing(i)),
+    );
+    results.extend(pages.index_pages());
+    results.par_extend(site.tags.par_iter().map(|t| pages.term("tag.html", t)));
+    results.par_extend(
+        site.authors
+            .par_iter()
+            .map(|t| pages.term("author.html", t)),
+    );
+    results.par_extend(
+        (0..site.companies.len())
+            .into_par_iter()
+            .map(|i| pages.company(i)),
+    );
+    results.par_extend(
+        (0..site.stories.len())
+            .into_par_iter()
+            .map(|i| pages.story(i)),
+    );
+    results.extend(site.pages.iter().map(|p| pages.page(p)));
+    results.push(pages.terms_index("Tags", "tags", &site.tags));
+    results.push(pages.terms_index("Authors", "authors", &site.authors));
+    results.push(pages.companies_index());
+    results.push(pages.stories_index());
+    results.push(pages.not_found());
+
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+struct Pages<'a> {
+    site: &'a Site,
+    sv: &'a SiteView<'a>,
+    renderer: &'a Renderer,
+}
+
+impl<'a> Pages<'a> {
+    /// Output path of a site-relative URL.
+    fn path_of(&self, url: &str) -> String {
+        let rest = url
+            .strip_prefix(&self.site.config.base_path)
+            .unwrap_or(url.trim_start_matches('/'));
+        format!("{rest}index.html")
+    }
+
+    fn canonical(&self, url: &str) -> String {
+        self.site.config.absolute(url)
+    }
+
+    fn link_to<'t>(&self, term: Option<&'t Term>, name: &'t str) -> LinkView<'t> {
+        match term {
+            Some(t) => LinkView { name, url: &t.url },
+            None => LinkView { name, url: "" },
+        }
+    }
+
+    fn authors(&self, b: &'a Briefing) -> Vec<LinkView<'a>> {
+        b.authors
+            .iter()
+            .map(|a| self.link_to(self.site.author(a), a))
+            .collect()
+    }
+
+    fn tags(&self, b: &'a Briefing) -> Vec<LinkView<'a>> {
+        b.tags
+            .iter()
+            .map(|t| self.link_to(self.site.tag(t), t))
+            .collect()
+    }
+
+    fn companies(&self, b: &'a Briefing) -> Vec<LinkView<'a>> {
+        b.companies
+            .iter()
+            .map(|c| match self.site.company(c) {
+                Some(e) => LinkView {
+                    name: &e.company.name,
+                    url: &e.company.url,
+                },
+                None => LinkView { name: c, url: "" },
+            })
+            .collect()
+    }
+
+    fn card(&self, i: usize) -> CardView<'a> {
+        let b = &self.site.briefings[i];
+        CardView {
+            title: &b.title,
+            url: &b.url,
+            date: &b.date.view,
+            summary: &b.summary,
+            takeaway: b.takeaway.as_deref(),
+            authors: self.authors(b),
+            companies: self.companies(b),
+            tags: self.tags(b),
+            reading_minutes: b.reading_minutes,
+            draft: b.draft,
+            scheduled: b.scheduled,
+        }
+    }
+
+    fn cards(&self, indices: &[usize]) -> Vec<CardView<'a>> {
+        indices.iter().map(|&i| self.card(i)).collect()
+    }
+
+    fn briefing(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+        let site = self.site;
+        let b = &site.briefings[i];
+        let link = |j: usize| LinkView {
+            name: &site.briefings[j].title,
+            url: &site.briefings[j].url,
+        };
+        let story = b
+            .story
+            .as_deref()
+            .and_then(|s| site.story(s))
+            .and_then(|entry| {
+                let pos = entry.briefings.iter().position(|&j| j == i)?;
+                Some(StoryPlaceView {
+                    title: &entry.story.title,
+                    url: &entry.story.url,
+                    position: pos + 1,
+                    total: entry.briefings.len(),
+                    previous: pos.checked_sub(1).map(|p| link(entry.briefings[p])),
+                    next: entry.briefings.get(pos + 1).map(|&j| link(j)),
+                })
+            });
+        let view = BriefingView {
+            title: &b.title,
+            url: &b.url,
+            date: &b.date.view,
+            updated: b.updated.as_ref().map(|d| &d.view),
+            authors: self.authors(b),
+            reading_minutes: b.reading_minutes,
+            word_count: b.body.word_count,
+            summary: &b.summary,
+            key_points: b
+                .key_points
+                .iter()
+                .map(|k| KeyPointView {
+                    label: k.label.as_deref(),
+                    text_html: &k.html,
+                })
+                .collect(),
+            takeaway: b.takeaway.as_deref(),
+            content_html: &b.body.html,
+            toc: toc_views(&b.body.toc),
+            sources: b
+                .sources
+                .iter()
+                .map(|s| SourceView {
+                    url: &s.url,
+                    title: &s.title,
+                    publisher: s.publisher.as_deref(),
+                })
+                .collect(),
+            companies: self.companies(b),
+            tags: self.tags(b),
+            story,
+            newer: i.checked_sub(1).map(link),
+            older: (i + 1 < site.briefings.len()).then(|| link(i + 1)),
+            updates: b
+                .updates
+                .iter()
+                .map(|u| UpdateView {
+                    date: &u.date.view,
+                    note: &u.note,
+                })
+                .collect(),
+            draft: b.draft,
+            scheduled: b.scheduled,
+            extra: &b.extra,
+        };
+        let ctx = BriefingContext {
+            site: self.sv,
+            canonical: self.canonical(&b.url),
+            briefing: view,
+        };
+        self.renderer
+            .render("briefing.html", &ctx, &self.path_of(&b.url))
+    }
+
+    fn index_pages(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+        let per = self.site.config.paginate;
+        let all: Vec<usize> = (0..self.site.briefings.len()).collect();
+        let chunks: Vec<&[usize]> = if all.is_empty() {
+            vec![&[][..]]
+        } else {
+            all.chunks(per).collect()
+        };
+        let total = chunks.len();
+        let url_of = |n: usize| {
+            if n == 1 {
+                self.site.config.url("")
+            } else {
+                self.site.config.url(&format!("page/{n}/"))
+            }
+        };
+        chunks
+            .par_iter()
+            .enumerate()
+            .map(|(k, chunk)| {
+                let n = k + 1;
+                let url = url_of(n);
+                let ctx = IndexContext {
+                    site: self.sv,
+                    canonical: self.canonical(&url),
+                    briefings: self.cards(chunk),
+                    pagination: PaginationView {
+                        current: n,
+                        total,
+                        previous_url: (n > 1).then(|| url_of(n - 1)),
+                        next_url: (n < total).then(|| url_of(n + 1)),
+                    },
+                };
+                self.renderer
+                    .render("index.html", &ctx, &self.path_of(&url))
+            })
+            .collect()
+    }
+
+    fn term(&self, template: &str, term: &'a Term) -> Result<OutputFile, Diagnostic> {
+        let ctx = TermContext {
+            site: self.sv,
+            canonical: self.canonical(&term.url),
+            name: &term.name,
+            briefings: self.cards(&term.briefings),
+        };
+        self.renderer
+            .render(template, &ctx, &self.path_of(&term.url))
+    }
+
+    fn terms_index(
+        &self,
+        heading: &'a str,
+        taxonomy: &'a str,
+        terms: &'a [Term],
+    ) -> Result<OutputFile, Diagnostic> {
+        let url = self.site.config.url(&format!("{taxonomy}/"));
+        let ctx = TermsContext {
+            site: self.sv,
+            canonical: self.canonical(&url),
+            heading,
+            taxonomy,
+            terms: terms
+                .iter()
+                .map(|t| TermView {
+                    name: &t.name,
+                    url: &t.url,
+                    count: t.briefings.len(),
+                })
+                .collect(),
+        };
+        self.renderer
+            .render("terms.html", &ctx, &self.path_of(&url))
+    }
+
+    fn companies_index(&self) -> Result<OutputFile, Diagnostic> {
+        let url = self.site.config.url("companies/");
+        let ctx = TermsContext {
+            site: self.sv,
+            canonical: self.canonical(&url),
+            heading: "Companies",
+            taxonomy: "companies",
+            terms: self
+                .site
+                .companies
+                .iter()
+                .map(|e| TermView {
+                    name: &e.company.name,
+                    url: &e.company.url,
+                    count: e.briefings.len(),
+                })
+                .collect(),
+        };
+        self.renderer
+            .render("terms.html", &ctx, &self.path_of(&url))
+    }
+
+    fn company(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+        let entry = &self.site.companies[i];
+        let c = &entry.company;
+        let ctx = CompanyContext {
+            site: self.sv,
+            canonical: self.canonical(&c.url),
+            company: CompanyView {
+                name: &c.name,
+                url: &c.url,
+                aliases: &c.aliases,
+                homepage: c.homepage.as_deref(),
+                summary: c.summary.as_deref(),
+                content_html: &c.content_html,
+            },
+            briefings: self.cards(&entry.briefings),
+        };
+        self.renderer
+            .render("company.html", &ctx, &self.path_of(&c.url))
+    }
+
+    fn stories_index(&self) -> Result<OutputFile, Diagnostic> {
+        let url = self.site.config.url("stories/");
+        let ctx = StoriesContext {
+            site: self.sv,
+            canonical: self.canonical(&url),
+            stories: self
+                .site
+                .stories
+                .iter()
+                .map(|e| TermView {
+                    name: &e.story.title,
+                    url: &e.story.url,
+                    count: e.briefings.len(),
+                })
+                .collect(),
+        };
+        self.renderer
+            .render("stories.html", &ctx, &self.path_of(&url))
+    }
+
+    fn story(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+        let entry = &self.site.stories[i];
+        let s = &entry.story;
+        let ctx = StoryContext {
+            site: self.sv,
+            canonical: self.canonical(&s.url),
+            title: &s.title,
+            summary: s.summary.as_deref(),
+            content_html: &s.content_html,
+            timeline: self.cards(&entry.briefings),
+        };
+        self.renderer
+            .render("story.html", &ctx, &self.path_of(&s.url))
+    }
+
+    fn page(&self, p: &'a crate::enrich::sections::Page) -> Result<OutputFile, Diagnostic> {
+        let ctx = PageContext {
+            site: self.sv,
+            canonical: self.canonical(&p.url),
+            title: &p.title,
+            summary: &p.summary,
+            content_html: &p.body.html,
+            toc: toc_views(&p.body.toc),
+            extra: &p.extra,
+        };
+        self.renderer
+            .render("page.html", &ctx, &self.path_of(&p.url))
+    }
+
+    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+        let latest: Vec<usize> = (0..self.site.briefings.len().min(5)).collect();
+        let ctx = NotFoundContext {
+            site: self.sv,
+            canonical: self.canonical(&self.site.config.url("")),
+            briefings: self.cards(&latest),
+        };
+        self.renderer.render("404.html", &ctx, "404.html")
+    }
+}
+
+fn toc_views(toc: &[TocEntry]) -> Vec<TocView<'_>> {
+    toc.iter()
+        .map(|t| TocView {
+            level: t.level,
+            id: &t.id,
+            title: &t.title,
+            children: toc_views(&t.children),
+        })
+        .collect()
+}

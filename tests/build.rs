@@ -1,0 +1,295 @@
+//! End-to-end tests of `briefing build` on fixture sites.
+
+mod harness;
+
+use harness::{TestSite, main_of, tree};
+
+#[test]
+fn kitchen_sink_builds_every_page() {
+    let site = TestSite::fixture("kitchen-sink");
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("Built 3 briefings"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("1 scheduled, 1 draft held back"),
+        "{}",
+        run.stdout
+    );
+    for page in [
+        "index.html",
+        "page/2/index.html",
+        "briefings/alpha-omega-the-first-briefing/index.html",
+        "briefings/beta-follows/index.html",
+        "briefings/gamma/index.html",
+        "tags/index.html",
+        "tags/cloud/index.html",
+        "tags/partnerships/index.html",
+        "companies/index.html",
+        "companies/acme/index.html",
+        "companies/globex/index.html",
+        "authors/ada-writer/index.html",
+        "authors/carol-reporter/index.html",
+        "authors/default-desk/index.html",
+        "stories/index.html",
+        "stories/saga/index.html",
+        "about/index.html",
+        "404.html",
+        "style.css",
+        "highlight.css",
+    ] {
+        assert!(
+            site.root().join("public").join(page).is_file(),
+            "missing {page}"
+        );
+    }
+    // Held back: neither the draft nor the future briefing is published.
+    assert!(!site.root().join("public/briefings/a-draft").exists());
+    assert!(
+        !site
+            .root()
+            .join("public/briefings/from-the-future")
+            .exists()
+    );
+}
+
+#[test]
+fn briefing_page_shows_its_enrichment() {
+    let site = TestSite::fixture("kitchen-sink");
+    assert_eq!(site.run(&["build"]).status, 0);
+    let html = site.output("briefings/alpha-omega-the-first-briefing/index.html");
+    let main = main_of(&html);
+    // Key points from the "What changed" list, with labels, removed from the body.
+    assert!(main.contains("End of exclusivity"), "{main}");
+    assert_eq!(main.matches("End of exclusivity").count(), 1, "shown once");
+    // The link inside a key point was resolved to the other briefing's URL.
+    assert!(
+        main.contains("/sink/briefings/beta-follows/#reactions"),
+        "{main}"
+    );
+    // The takeaway, lead-in stripped, and not repeated in the body.
+    assert!(
+        main.contains("Acme is free to choose its partners."),
+        "{main}"
+    );
+    assert!(!main.contains("In simple terms, Acme"), "{main}");
+    // Source, authors, story place, companies by mention ("Globex").
+    assert!(
+        main.contains("https://example.org/news/alpha?a=1&amp;b=2"),
+        "{main}"
+    );
+    assert!(
+        main.contains("Ada Writer") && main.contains("Bob Editor"),
+        "{main}"
+    );
+    assert!(main.contains("/sink/stories/saga/"), "{main}");
+    assert!(main.contains("/sink/companies/globex/"), "{main}");
+    // Title escaped, raw script sanitized, javascript: link gone.
+    assert!(main.contains("Alpha &amp; Omega: &lt;the&gt;"), "{main}");
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(!html.contains("onclick"), "{html}");
+    assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+}
+
+#[test]
+fn body_lines_become_metadata() {
+    let site = TestSite::fixture("kitchen-sink");
+    assert_eq!(site.run(&["build"]).status, 0);
+    let main = site.output("briefings/beta-follows/index.html");
+    let main = main_of(&main);
+    assert!(main.contains("Carol Reporter"), "{main}");
+    assert!(!main.contains("Author: Carol"), "{main}");
+    assert!(main.contains("https://example.org/beta"), "{main}");
+    assert!(!main.contains("Source: https"), "{main}");
+    // Duplicate headings get unique ids.
+    assert!(
+        main.contains("id=\"reactions\"") && main.contains("id=\"reactions-1\""),
+        "{main}"
+    );
+}
+
+#[test]
+fn briefing_main_snapshot() {
+    let site = TestSite::fixture("kitchen-sink");
+    assert_eq!(site.run(&["build"]).status, 0);
+    let html = site.output("briefings/gamma/index.html");
+    insta::assert_snapshot!("gamma_main", main_of(&html));
+}
+
+#[test]
+fn drafts_and_future_are_published_on_request() {
+    let site = TestSite::fixture("kitchen-sink");
+    let run = site.run(&["build", "--drafts", "--future"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("Built 5 briefings"), "{}", run.stdout);
+    assert!(
+        site.root()
+            .join("public/briefings/a-draft/index.html")
+            .is_file()
+    );
+    assert!(
+        site.root()
+            .join("public/briefings/from-the-future/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn base_url_flag_overrides_the_config() {
+    let site = TestSite::fixture("kitchen-sink");
+    let run = site.run(&["build", "--base-url", "https://preview.example.net/pr-7/"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let html = site.output("index.html");
+    assert!(html.contains("href=\"/pr-7/briefings/"), "{html}");
+    assert!(!html.contains("/sink/"), "{html}");
+}
+
+#[test]
+fn output_is_deterministic_across_runs_and_thread_counts() {
+    let site = TestSite::fixture("kitchen-sink");
+    let build = |threads: &str, out: &str| {
+        let dir = site.root().join(out);
+        let dir = dir.to_string_lossy();
+        let run = site.run_with_env(
+            &["build", "--output", &dir],
+            &[("RAYON_NUM_THREADS", threads)],
+        );
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        tree(&site.root().join(out))
+    };
+    let one = build("1", "out-1");
+    let many = build("4", "out-4");
+    let again = build("4", "out-again");
+    assert!(one.len() > 20);
+    assert_eq!(one, many, "1 thread vs 4 threads");
+    assert_eq!(many, again, "two runs");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = TestSite::fixture("kitchen-sink");
+    assert_eq!(site.run(&["build"]).status, 0);
+    let before = tree(&site.root().join("public"));
+    site.write(
+        "content/2025/broken.md",
+        "+++\ntitle = \"Broken\"\n+++\nNo date.\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert_eq!(tree(&site.root().join("public")), before);
+}
+
+#[test]
+fn nothing_is_written_outside_the_output() {
+    let site = TestSite::fixture("kitchen-sink");
+    let before = tree(site.root());
+    assert_eq!(site.run(&["build"]).status, 0);
+    assert_eq!(site.run(&["build"]).status, 0);
+    let after = tree(site.root());
+    let outside: Vec<_> = after
+        .keys()
+        .filter(|p| !p.starts_with("public"))
+        .filter(|p| !before.contains_key(*p))
+        .collect();
+    assert!(outside.is_empty(), "written outside public/: {outside:?}");
+    for (path, bytes) in &before {
+        assert_eq!(after.get(path), Some(bytes), "{} changed", path.display());
+    }
+}
+
+#[test]
+fn refuses_output_dirs_that_hold_the_site() {
+    let site = TestSite::fixture("kitchen-sink");
+    for out in [".", "content", ".."] {
+        let run = site.run(&[
+            "build",
+            "--output",
+            &site.root().join(out).to_string_lossy(),
+        ]);
+        assert_eq!(run.status, 2, "{out}: {}", run.stderr);
+        assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+    }
+    assert!(site.root().join("content/2025/alpha.md").is_file());
+}
+
+#[test]
+fn a_site_without_config_builds_and_warns() {
+    let site = TestSite::empty();
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"Only\"\ndate = 2025-01-01\n+++\nHello.\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`base_url` is not set"),
+        "{}",
+        run.stderr
+    );
+    assert!(site.output("briefings/only/index.html").contains("Hello."));
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let site = TestSite::empty();
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"A\"\ndate = 2025-01-01\ntitel = \"x\"\n+++\n",
+    );
+    site.write("content/b.md", "---\ntitle: B\ndate: nope\n---\n");
+    site.write("content/c.md", "no front matter\n");
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 1);
+    for expected in [
+        "content/a.md:4:1:",
+        "content/b.md:3:7:",
+        "content/c.md:1:1:",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "missing {expected} in\n{}",
+            run.stderr
+        );
+    }
+    assert!(run.stderr.contains("3 errors"), "{}", run.stderr);
+}
+
+#[test]
+fn each_invalid_fixture_names_its_file_and_line() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/invalid");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 15, "{cases:?}");
+    let mut failures = Vec::new();
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let expected = std::fs::read_to_string(case.join("expected")).unwrap();
+        let mut lines = expected.lines();
+        let location = lines.next().unwrap().trim();
+        let message = lines.next().unwrap_or("").trim();
+        let site = TestSite::fixture(&format!("invalid/{name}"));
+        let run = site.run(&["build"]);
+        let ok = run.status == 1
+            && run
+                .stderr
+                .lines()
+                .any(|l| l.starts_with(&format!("{location}:")) && l.contains(message))
+            && !site.root().join("public").exists();
+        if !ok {
+            failures.push(format!(
+                "{name}: expected `{location}: … {message}` (exit 1), got exit {}:\n{}",
+                run.status, run.stderr
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    let site = TestSite::empty();
+    assert_eq!(site.run(&["build", "--no-such-flag"]).status, 2);
+    assert_eq!(site.run(&["frobnicate"]).status, 2);
+}
