@@ -15,6 +15,7 @@ use crate::diag::Diagnostic;
 use crate::enrich::Env;
 use crate::enrich::companies::{CompanyMatcher, KnownCompany};
 use crate::markdown::{self, Highlighter};
+use crate::output::assets::Assets;
 use crate::render::{OutputFile, Renderer};
 use crate::site::{Include, Site};
 use crate::source::{SourceFile, frontmatter, walk};
@@ -61,48 +62,48 @@ pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
     diags.extend(load_diags);
     let (theme, theme_diags) = Theme::load(root);
     diags.extend(theme_diags);
-    let renderer = Renderer::new(&theme);
     let highlighter = highlighter();
     let highlight_css = Highlighter::css(
         &config.markdown.highlight_theme,
         &config.markdown.highlight_theme_dark,
     )
-    .map_err(|msg| Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg));
+    .map_err(|msg| {
+        diags.push(Diagnostic::error_file(
+            Path::new(crate::config::FILE_NAME),
+            msg,
+        ))
+    })
+    .unwrap_or_default();
+    let generated = vec![OutputFile {
+        path: "highlight.css".into(),
+        bytes: highlight_css.into_bytes(),
+    }];
+    let assets = Assets::collect(&config, &theme, generated);
+    let renderer = Renderer::new(&theme, &assets)
+        .map_err(|errs| diags.extend(errs))
+        .ok();
 
     let parsed = parse_all(&files, &mut diags);
     let routes = Routes::assign(&config, &parsed, &mut diags);
     let site = enrich_all(&config, parsed, &routes, highlighter, options, &mut diags);
-    let renderer = match renderer {
-        Ok(r) => Some(r),
-        Err(errs) => {
-            diags.extend(errs);
-            None
-        }
+    let (Some(site), Some(renderer)) = (site, renderer) else {
+        return Err(finish(diags));
     };
-    let highlight_css = highlight_css.map_err(|d| diags.push(d)).ok();
     if diags.iter().any(Diagnostic::is_error) {
         return Err(finish(diags));
     }
-    let (Some(site), Some(renderer), Some(css)) = (site, renderer, highlight_css) else {
-        return Err(finish(diags));
-    };
-    let mut out = match crate::render::pages::render_all(&site, &renderer) {
+    let mut out = match crate::render::pages::render_all(&site, &renderer, &assets) {
         Ok(files) => files,
         Err(errs) => {
             diags.extend(errs);
             return Err(finish(diags));
         }
     };
-    out.push(OutputFile {
-        path: "highlight.css".into(),
-        bytes: css.into_bytes(),
-    });
-    for (name, file) in &theme.statics {
-        out.push(OutputFile {
-            path: name.clone(),
-            bytes: file.bytes.clone(),
-        });
-    }
+    out.extend(assets.files);
+    out.extend(crate::output::feeds::render(&site));
+    out.extend(crate::output::llms::render(&site));
+    out.push(crate::output::search::render(&site));
+    out.extend(crate::output::crawlers::render(&site, &out));
     out.sort_by(|a, b| a.path.cmp(&b.path));
     crate::diag::sort(&mut diags);
     Ok(Built {
@@ -118,8 +119,9 @@ fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
 }
 
-/// The syntax set is costly to load: once per process.
-fn highlighter() -> &'static Highlighter {
+/// The syntax set is costly to load: once per process, shared by every
+/// command that renders Markdown.
+pub fn highlighter() -> &'static Highlighter {
     static HIGHLIGHTER: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
     HIGHLIGHTER.get_or_init(Highlighter::new)
 }

@@ -17,13 +17,17 @@
 //!
 //! [`config`] reads `briefing.toml`; [`diag`] carries content problems as
 //! `path:line:col: message`; [`fs`] wraps file IO with paths in every error;
-//! [`build`] runs the pipeline; [`cli`] holds one module per command.
+//! [`escape`] escapes for XML and for JSON inside `<script>`;
+//! [`build`] runs the pipeline; [`check`] looks for broken links, anchors
+//! and briefing lint in a built site; [`cli`] holds one module per command.
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod enrich;
+pub mod escape;
 pub mod fs;
 pub mod markdown;
 pub mod output;

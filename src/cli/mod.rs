@@ -2,6 +2,7 @@
 //! `run()`.
 
 pub mod build;
+pub mod check;
 
 use std::path::PathBuf;
 
@@ -26,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into `public/` (or `--output`).
     Build(build::Args),
+    /// Build in memory and report broken links, anchors and briefing lint.
+    Check(check::Args),
 }
 
 /// How a command ended, mapped to the exit status by `main`.
@@ -42,6 +45,7 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<Outcome> {
         match self.command {
             Command::Build(args) => args.run(&self.site),
+            Command::Check(args) => args.run(&self.site),
         }
     }
 }

@@ -114,6 +114,45 @@ pub fn without_removed<'a>(
         .collect()
 }
 
+/// The body's Markdown with the removed blocks cut out (for the Markdown
+/// twin of a briefing, which carries them as front matter instead).
+pub fn remaining_markdown(
+    body: &str,
+    events: &[(Event<'_>, Range<usize>)],
+    removed: &[Range<usize>],
+) -> String {
+    let mut cuts: Vec<Range<usize>> = removed
+        .iter()
+        .filter_map(|r| {
+            let evs = events.get(r.clone())?;
+            let start = evs.iter().map(|(_, b)| b.start).min()?;
+            let end = evs.iter().map(|(_, b)| b.end).max()?;
+            Some(start..end)
+        })
+        .collect();
+    cuts.sort_by_key(|r| r.start);
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    for cut in cuts {
+        if cut.start >= at {
+            out.push_str(body.get(at..cut.start).unwrap_or_default());
+            at = cut.end;
+        }
+    }
+    out.push_str(body.get(at..).unwrap_or_default());
+    // Cutting blocks leaves runs of blank lines behind.
+    let mut tidy = String::with_capacity(out.len());
+    let mut blank = 0;
+    for line in out.lines() {
+        blank = if line.trim().is_empty() { blank + 1 } else { 0 };
+        if blank <= 1 {
+            tidy.push_str(line);
+            tidy.push('\n');
+        }
+    }
+    tidy.trim().to_owned()
+}
+
 fn is_removed(removed: &[Range<usize>], events: &Range<usize>) -> bool {
     removed
         .iter()
@@ -413,6 +452,26 @@ mod tests {
         let (ex, html) = run(body);
         assert_eq!(points(&ex), ["a"]);
         assert!(html.contains("<li>b</li>"), "{html}");
+    }
+
+    #[test]
+    fn remaining_markdown_cuts_promoted_blocks() {
+        let body =
+            "Intro.\n\n## What changed\n\n- a\n- b\n\n## Why\n\nIn simple terms, x.\n\nEnd.\n";
+        let events: Vec<_> = Parser::new_ext(body, Options::all())
+            .into_offset_iter()
+            .collect();
+        let all = Wanted {
+            key_points: true,
+            takeaway: true,
+            source: true,
+            author: true,
+        };
+        let ex = extract(&events, body, all);
+        assert_eq!(
+            remaining_markdown(body, &events, &ex.removed),
+            "Intro.\n\n## Why\n\nEnd."
+        );
     }
 
     #[test]

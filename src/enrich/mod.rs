@@ -79,6 +79,8 @@ pub struct KeyPoint {
     pub label: Option<String>,
     /// The point as inline HTML.
     pub html: String,
+    /// The point as plain text, label included (for search and feeds).
+    pub text: String,
 }
 
 /// A source the briefing is based on.
@@ -182,6 +184,8 @@ pub struct Briefing {
     pub extra: serde_json::Value,
     /// Rendered body and what rendering learned about it.
     pub body: Rendered,
+    /// The body's Markdown without the blocks promoted to metadata.
+    pub body_markdown: String,
     /// Reading time in minutes.
     pub reading_minutes: usize,
 }
@@ -239,6 +243,7 @@ pub fn briefing(
         author: authors.is_empty(),
     };
     let found: Extraction = extract::extract(&events, body_text, wanted);
+    let body_markdown = extract::remaining_markdown(body_text, &events, &found.removed);
     let events = extract::without_removed(events, &found.removed);
     let body = render_body(events, &origin, env, &mut errors);
 
@@ -308,6 +313,7 @@ pub fn briefing(
             extra: serde_json::Value::Object(fm.extra),
             reading_minutes: text::reading_minutes(body.word_count, env.config.words_per_minute),
             body,
+            body_markdown,
             origin,
         })
     };
@@ -423,7 +429,12 @@ fn key_points<'p>(
                 };
                 errors.push(if p.warning { diag.warning() } else { diag });
             }
-            KeyPoint { label, html }
+            let plain = inline_text(rest, &env.markdown);
+            let text = match &label {
+                Some(label) => format!("{label}: {plain}"),
+                None => plain,
+            };
+            KeyPoint { label, html, text }
         })
         .collect()
 }
@@ -443,6 +454,19 @@ fn companies_of(fm: &BriefingMatter, body: &Rendered, env: &Env<'_>) -> Vec<Stri
         names.extend(env.companies.mentions(text).into_iter().map(str::to_owned));
     }
     dedup(names)
+}
+
+/// The visible text of inline Markdown.
+fn inline_text(markdown_text: &str, options: &markdown::Options) -> String {
+    let mut out = String::new();
+    for (event, _) in markdown::parse(markdown_text, options) {
+        match event {
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => out.push_str(&t),
+            pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_owned()
 }
 
 /// Removes repeated entries, keeping the first.

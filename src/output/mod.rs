@@ -5,6 +5,12 @@
 //! Nothing is written or deleted outside the output directory and its two
 //! siblings named after it (`.NAME.briefing-new`, `.NAME.briefing-old`).
 
+pub mod assets;
+pub mod crawlers;
+pub mod feeds;
+pub mod llms;
+pub mod search;
+
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 

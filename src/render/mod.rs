@@ -1,6 +1,7 @@
 //! Stage 5, template: Tera 2 with the embedded theme and the site's
 //! overrides, rendering typed views into [`OutputFile`]s.
 
+pub mod jsonld;
 pub mod pages;
 pub mod view;
 
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
+use crate::output::assets::Assets;
 use crate::theme::{Origin, Theme};
 
 /// One file of the built site.
@@ -31,7 +33,7 @@ pub struct Renderer {
 impl Renderer {
     /// Parses every template of the theme. Syntax errors are content
     /// problems, reported at their template's line and column.
-    pub fn new(theme: &Theme) -> Result<Renderer, Vec<Diagnostic>> {
+    pub fn new(theme: &Theme, assets: &Assets) -> Result<Renderer, Vec<Diagnostic>> {
         let mut sources = std::collections::HashMap::new();
         let mut errors = Vec::new();
         let mut raw = Vec::new();
@@ -53,6 +55,7 @@ impl Renderer {
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+        register_asset_url(&mut tera, assets);
         let renderer_sources = sources;
         if let Err(err) = tera.add_raw_templates(raw) {
             errors.push(template_diagnostic(&err, &renderer_sources, None));
@@ -90,6 +93,22 @@ impl Renderer {
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
+}
+
+/// `asset_url(path="style.css")`: the published (content-hashed) URL of a
+/// file of the theme's `static/` folder; an unknown path is a template error.
+fn register_asset_url(tera: &mut tera::Tera, assets: &Assets) {
+    let urls: std::collections::HashMap<String, String> = assets
+        .by_name
+        .iter()
+        .map(|(name, a)| (name.clone(), a.url.clone()))
+        .collect();
+    tera.register_function("asset_url", move |kwargs: tera::Kwargs, _: &tera::State| {
+        let path: String = kwargs.must_get("path")?;
+        urls.get(path.trim_start_matches('/'))
+            .cloned()
+            .ok_or_else(|| tera::Error::message(format!("asset_url: no static file `{path}`")))
+    });
 }
 
 /// A Tera error as a diagnostic at the template's line and column.

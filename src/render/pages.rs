@@ -3,14 +3,19 @@
 use rayon::prelude::*;
 
 use super::view::*;
-use super::{OutputFile, Renderer};
+use super::{OutputFile, Renderer, jsonld};
 use crate::diag::Diagnostic;
 use crate::enrich::Briefing;
 use crate::markdown::TocEntry;
+use crate::output::assets::{Asset, Assets};
 use crate::site::{Site, Term};
 
 /// Renders every HTML page of the site. All template problems are returned.
-pub fn render_all(site: &Site, renderer: &Renderer) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render_all(
+    site: &Site,
+    renderer: &Renderer,
+    assets: &Assets,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     // The sections first, then standalone pages (About…) in their order.
     let sections: Vec<(&str, String)> = [
         ("Stories", "stories/"),
@@ -28,8 +33,13 @@ pub fn render_all(site: &Site, renderer: &Renderer) -> Result<Vec<OutputFile>, V
             url: &p.url,
         }))
         .collect();
-    let stylesheet = site.config.url("style.css");
-    let highlight = site.config.url("highlight.css");
+    let asset = |name: &str| {
+        assets.get(name).cloned().unwrap_or_else(|| Asset {
+            url: site.config.url(name),
+            integrity: String::new(),
+        })
+    };
+    let (stylesheet, highlight) = (asset("style.css"), asset("highlight.css"));
     let site_view = SiteView {
         title: &site.config.title,
         description: &site.config.description,
@@ -37,15 +47,19 @@ pub fn render_all(site: &Site, renderer: &Renderer) -> Result<Vec<OutputFile>, V
         base_url: &site.config.base_url,
         base_path: &site.config.base_path,
         nav: &nav,
-        stylesheet: &stylesheet,
-        highlight_stylesheet: &highlight,
+        stylesheet: &stylesheet.url,
+        stylesheet_integrity: &stylesheet.integrity,
+        highlight_stylesheet: &highlight.url,
+        highlight_integrity: &highlight.integrity,
         footer: &site.config.footer,
         extra: &site.config.extra,
     };
+    let search_script = asset("search.js");
     let pages = Pages {
         site,
         sv: &site_view,
         renderer,
+        search_script,
     };
     let mut results: Vec<Result<OutputFile, Diagnostic>> = Vec::new();
     results.par_extend(
@@ -54,11 +68,15 @@ pub fn render_all(site: &Site, renderer: &Renderer) -> Result<Vec<OutputFile>, V
             .map(|i| pages.briefing(i)),
     );
     results.extend(pages.index_pages());
-    results.par_extend(site.tags.par_iter().map(|t| pages.term("tag.html", t)));
+    results.par_extend(
+        site.tags
+            .par_iter()
+            .map(|t| pages.term("tag.html", "Tags", t)),
+    );
     results.par_extend(
         site.authors
             .par_iter()
-            .map(|t| pages.term("author.html", t)),
+            .map(|t| pages.term("author.html", "Authors", t)),
     );
     results.par_extend(
         (0..site.companies.len())
@@ -76,6 +94,7 @@ pub fn render_all(site: &Site, renderer: &Renderer) -> Result<Vec<OutputFile>, V
     results.push(pages.companies_index());
     results.push(pages.stories_index());
     results.push(pages.not_found());
+    results.push(pages.search());
 
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
@@ -96,6 +115,7 @@ struct Pages<'a> {
     site: &'a Site,
     sv: &'a SiteView<'a>,
     renderer: &'a Renderer,
+    search_script: Asset,
 }
 
 impl<'a> Pages<'a> {
@@ -237,6 +257,7 @@ impl<'a> Pages<'a> {
         let ctx = BriefingContext {
             site: self.sv,
             canonical: self.canonical(&b.url),
+            json_ld: jsonld::briefing(site, b),
             briefing: view,
         };
         self.renderer
@@ -268,6 +289,11 @@ impl<'a> Pages<'a> {
                 let ctx = IndexContext {
                     site: self.sv,
                     canonical: self.canonical(&url),
+                    json_ld: if n == 1 {
+                        jsonld::website(self.site)
+                    } else {
+                        String::new()
+                    },
                     briefings: self.cards(chunk),
                     pagination: PaginationView {
                         current: n,
@@ -282,11 +308,23 @@ impl<'a> Pages<'a> {
             .collect()
     }
 
-    fn term(&self, template: &str, term: &'a Term) -> Result<OutputFile, Diagnostic> {
+    fn term(
+        &self,
+        template: &str,
+        section: &str,
+        term: &'a Term,
+    ) -> Result<OutputFile, Diagnostic> {
+        let index = self
+            .site
+            .config
+            .url(&format!("{}/", section.to_lowercase()));
         let ctx = TermContext {
             site: self.sv,
             canonical: self.canonical(&term.url),
+            json_ld: jsonld::trail(self.site, &[(section, &index), (&term.name, &term.url)]),
             name: &term.name,
+            // Tags have feeds of their own; authors do not.
+            feed_dir: (section == "Tags").then(|| term.url.clone()),
             briefings: self.cards(&term.briefings),
         };
         self.renderer
@@ -303,6 +341,7 @@ impl<'a> Pages<'a> {
         let ctx = TermsContext {
             site: self.sv,
             canonical: self.canonical(&url),
+            json_ld: jsonld::trail(self.site, &[(heading, &url)]),
             heading,
             taxonomy,
             terms: terms
@@ -323,6 +362,7 @@ impl<'a> Pages<'a> {
         let ctx = TermsContext {
             site: self.sv,
             canonical: self.canonical(&url),
+            json_ld: jsonld::trail(self.site, &[("Companies", &url)]),
             heading: "Companies",
             taxonomy: "companies",
             terms: self
@@ -346,6 +386,8 @@ impl<'a> Pages<'a> {
         let ctx = CompanyContext {
             site: self.sv,
             canonical: self.canonical(&c.url),
+            json_ld: jsonld::company(self.site, entry),
+            feed_dir: c.url.clone(),
             company: CompanyView {
                 name: &c.name,
                 url: &c.url,
@@ -365,6 +407,7 @@ impl<'a> Pages<'a> {
         let ctx = StoriesContext {
             site: self.sv,
             canonical: self.canonical(&url),
+            json_ld: jsonld::trail(self.site, &[("Stories", &url)]),
             stories: self
                 .site
                 .stories
@@ -383,9 +426,11 @@ impl<'a> Pages<'a> {
     fn story(&self, i: usize) -> Result<OutputFile, Diagnostic> {
         let entry = &self.site.stories[i];
         let s = &entry.story;
+        let stories = self.site.config.url("stories/");
         let ctx = StoryContext {
             site: self.sv,
             canonical: self.canonical(&s.url),
+            json_ld: jsonld::trail(self.site, &[("Stories", &stories), (&s.title, &s.url)]),
             title: &s.title,
             summary: s.summary.as_deref(),
             content_html: &s.content_html,
@@ -399,6 +444,7 @@ impl<'a> Pages<'a> {
         let ctx = PageContext {
             site: self.sv,
             canonical: self.canonical(&p.url),
+            json_ld: jsonld::trail(self.site, &[(&p.title, &p.url)]),
             title: &p.title,
             summary: &p.summary,
             content_html: &p.body.html,
@@ -409,11 +455,26 @@ impl<'a> Pages<'a> {
             .render("page.html", &ctx, &self.path_of(&p.url))
     }
 
+    fn search(&self) -> Result<OutputFile, Diagnostic> {
+        let url = self.site.config.url("search/");
+        let ctx = SearchContext {
+            site: self.sv,
+            canonical: self.canonical(&url),
+            json_ld: String::new(),
+            index_url: self.site.config.url("search-index.json"),
+            script_url: self.search_script.url.clone(),
+            script_integrity: self.search_script.integrity.clone(),
+        };
+        self.renderer
+            .render("search.html", &ctx, &self.path_of(&url))
+    }
+
     fn not_found(&self) -> Result<OutputFile, Diagnostic> {
         let latest: Vec<usize> = (0..self.site.briefings.len().min(5)).collect();
         let ctx = NotFoundContext {
             site: self.sv,
             canonical: self.canonical(&self.site.config.url("")),
+            json_ld: String::new(),
             briefings: self.cards(&latest),
         };
         self.renderer.render("404.html", &ctx, "404.html")

@@ -24,10 +24,14 @@ pub struct SiteView<'a> {
     pub base_path: &'a str,
     /// Main navigation.
     pub nav: &'a [LinkView<'a>],
-    /// Published URL of the theme stylesheet.
+    /// Published URL of the theme stylesheet (content-hashed name).
     pub stylesheet: &'a str,
+    /// Subresource Integrity value of the stylesheet.
+    pub stylesheet_integrity: &'a str,
     /// Published URL of the syntax-highlighting stylesheet.
     pub highlight_stylesheet: &'a str,
+    /// Subresource Integrity value of the highlighting stylesheet.
+    pub highlight_integrity: &'a str,
     /// Copyright or footer line.
     pub footer: &'a str,
     /// The `[extra]` table of `briefing.toml`.
@@ -244,6 +248,9 @@ pub struct IndexContext<'a> {
     pub site: &'a SiteView<'a>,
     /// Canonical URL of this page.
     pub canonical: String,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element
+    /// (print with `| safe`); empty when the page has none.
+    pub json_ld: String,
     /// Briefings on this page, newest first.
     pub briefings: Vec<CardView<'a>>,
     /// Page navigation.
@@ -257,6 +264,9 @@ pub struct BriefingContext<'a> {
     pub site: &'a SiteView<'a>,
     /// Canonical URL of this page.
     pub canonical: String,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element
+    /// (print with `| safe`); empty when the page has none.
+    pub json_ld: String,
     /// The briefing.
     pub briefing: BriefingView<'a>,
 }
@@ -268,6 +278,9 @@ pub struct TermsContext<'a> {
     pub site: &'a SiteView<'a>,
     /// Canonical URL of this page.
     pub canonical: String,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element
+    /// (print with `| safe`); empty when the page has none.
+    pub json_ld: String,
     /// "Tags" or "Companies".
     pub heading: &'a str,
     /// `tags` or `companies`.
@@ -283,8 +296,14 @@ pub struct TermContext<'a> {
     pub site: &'a SiteView<'a>,
     /// Canonical URL of this page.
     pub canonical: String,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element
+    /// (print with `| safe`); empty when the page has none.
+    pub json_ld: String,
     /// The tag or author name.
     pub name: &'a str,
+    /// Folder of this page's feeds (`/base/tags/ai/`: `atom.xml`, `rss.xml`
+    /// and `feed.json` are in it), when it has feeds.
+    pub feed_dir: Option<String>,
     /// Its briefings, newest first.
     pub briefings: Vec<CardView<'a>>,
 }
@@ -296,8 +315,13 @@ pub struct CompanyContext<'a> {
     pub site: &'a SiteView<'a>,
     /// Canonical URL of this page.
     pub canonical: String,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element
+    /// (print with `| safe`); empty when the page has none.
+    pub json_ld: String,
     /// The profile.
     pub company: CompanyView<'a>,
+    /// Folder of this company's feeds.
+    pub feed_dir: String,
     /// Every briefing that names the company, newest first.
     pub briefings: Vec<CardView<'a>>,
 }
@@ -309,6 +333,9 @@ pub struct StoryContext<'a> {
     pub site: &'a SiteView<'a>,
     /// Canonical URL of this page.
     pub canonical: String,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element
+    /// (print with `| safe`); empty when the page has none.
+    pub json_ld: String,
     /// Story title.
     pub title: &'a str,
     /// Plain-text summary, if given.
@@ -326,6 +353,9 @@ pub struct StoriesContext<'a> {
     pub site: &'a SiteView<'a>,
     /// Canonical URL of this page.
     pub canonical: String,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element
+    /// (print with `| safe`); empty when the page has none.
+    pub json_ld: String,
     /// Stories with their briefing counts, most recently active first.
     pub stories: Vec<TermView<'a>>,
 }
@@ -337,6 +367,9 @@ pub struct PageContext<'a> {
     pub site: &'a SiteView<'a>,
     /// Canonical URL of this page.
     pub canonical: String,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element
+    /// (print with `| safe`); empty when the page has none.
+    pub json_ld: String,
     /// Page title.
     pub title: &'a str,
     /// Plain-text summary, for the meta description.
@@ -356,6 +389,26 @@ pub struct NotFoundContext<'a> {
     pub site: &'a SiteView<'a>,
     /// Canonical URL of the home page.
     pub canonical: String,
+    /// Always empty: a missing page has no structured data.
+    pub json_ld: String,
     /// The latest briefings, to offer somewhere to go.
     pub briefings: Vec<CardView<'a>>,
+}
+
+/// Context of `search.html`.
+#[derive(Debug, Serialize)]
+pub struct SearchContext<'a> {
+    /// Site values.
+    pub site: &'a SiteView<'a>,
+    /// Canonical URL of this page.
+    pub canonical: String,
+    /// schema.org JSON-LD for the page, escaped for a `<script>` element
+    /// (print with `| safe`); empty when the page has none.
+    pub json_ld: String,
+    /// URL of the search index (`search-index.json`).
+    pub index_url: String,
+    /// URL of the search script.
+    pub script_url: String,
+    /// Subresource Integrity value of the search script.
+    pub script_integrity: String,
 }

@@ -1,0 +1,161 @@
+//! For AI readers: `/llms.txt` (what the site is, and every briefing with
+//! its one-line takeaway) and a Markdown twin of each briefing at
+//! `/briefings/SLUG/index.md`, its metadata as TOML front matter.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::enrich::Briefing;
+use crate::render::OutputFile;
+use crate::site::Site;
+
+/// `llms.txt` and the Markdown twins.
+pub fn render(site: &Site) -> Vec<OutputFile> {
+    let mut out: Vec<OutputFile> = site
+        .briefings
+        .iter()
+        .map(|b| OutputFile {
+            path: twin_path(site, b),
+            bytes: twin(site, b).into_bytes(),
+        })
+        .collect();
+    out.push(OutputFile {
+        path: "llms.txt".into(),
+        bytes: llms_txt(site).into_bytes(),
+    });
+    out
+}
+
+fn twin_path(site: &Site, b: &Briefing) -> String {
+    let dir = b.url.strip_prefix(&site.config.base_path).unwrap_or(&b.url);
+    format!("{dir}index.md")
+}
+
+/// One line of Markdown link text: brackets and newlines would break it.
+fn link_text(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('[', "(")
+        .replace(']', ")")
+}
+
+fn llms_txt(site: &Site) -> String {
+    let config = &site.config;
+    let abs = |url: &str| config.absolute(url);
+    let mut out = format!("# {}\n\n", link_text(&config.title));
+    if !config.description.is_empty() {
+        let _ = writeln!(out, "> {}\n", link_text(&config.description));
+    }
+    out.push_str(
+        "Each briefing is a short, sourced analysis of one piece of AI-industry news: what changed, \
+         why, and what it means, with key points, a one-line takeaway and a link to the primary source. \
+         Every briefing is also published as Markdown with its metadata as front matter: append \
+         `index.md` to its URL.\n\n## Briefings\n\n",
+    );
+    for b in &site.briefings {
+        let line = b.takeaway.as_deref().unwrap_or(&b.summary);
+        let _ = writeln!(
+            out,
+            "- [{}]({}index.md): {} ({})",
+            link_text(&b.title),
+            abs(&b.url),
+            link_text(line),
+            b.date.zoned.strftime("%Y-%m-%d")
+        );
+    }
+    if !site.stories.is_empty() {
+        out.push_str("\n## Story threads\n\n");
+        for s in &site.stories {
+            let summary = s
+                .story
+                .summary
+                .as_deref()
+                .map(|t| format!(": {}", link_text(t)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- [{}]({}){summary}",
+                link_text(&s.story.title),
+                abs(&s.story.url)
+            );
+        }
+    }
+    out.push_str("\n## Optional\n\n");
+    for p in &site.pages {
+        let _ = writeln!(
+            out,
+            "- [{}]({}): {}",
+            link_text(&p.title),
+            abs(&p.url),
+            link_text(&p.summary)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "- [Companies]({}): every company covered, with its briefings",
+        abs(&config.url("companies/"))
+    );
+    let _ = writeln!(out, "- [Atom feed]({})", abs(&config.url("atom.xml")));
+    out
+}
+
+#[derive(Serialize)]
+struct TwinMatter<'a> {
+    title: &'a str,
+    date: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<&'a str>,
+    url: String,
+    authors: &'a [String],
+    summary: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    takeaway: Option<&'a str>,
+    key_points: Vec<&'a str>,
+    tags: &'a [String],
+    companies: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    story: Option<&'a str>,
+    sources: Vec<TwinSource<'a>>,
+}
+
+#[derive(Serialize)]
+struct TwinSource<'a> {
+    url: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<&'a str>,
+}
+
+fn twin(site: &Site, b: &Briefing) -> String {
+    let matter = TwinMatter {
+        title: &b.title,
+        date: &b.date.view.iso,
+        updated: b.updated.as_ref().map(|d| d.view.iso.as_str()),
+        url: site.config.absolute(&b.url),
+        authors: &b.authors,
+        summary: &b.summary,
+        takeaway: b.takeaway.as_deref(),
+        key_points: b.key_points.iter().map(|k| k.text.as_str()).collect(),
+        tags: &b.tags,
+        companies: &b.companies,
+        story: b.story.as_deref(),
+        sources: b
+            .sources
+            .iter()
+            .map(|s| TwinSource {
+                url: &s.url,
+                title: &s.title,
+                publisher: s.publisher.as_deref(),
+            })
+            .collect(),
+    };
+    // The toml crate escapes every string; a title cannot end the front matter.
+    let front = toml::to_string(&matter).unwrap_or_default();
+    format!(
+        "+++\n{front}+++\n\n# {}\n\n{}\n",
+        link_text(&b.title),
+        b.body_markdown.trim()
+    )
+}
