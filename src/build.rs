@@ -6,7 +6,7 @@ mod route;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -46,12 +46,40 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     /// Wall time of the build, in milliseconds.
     pub millis: u128,
+    /// Time of each stage, in order.
+    pub timings: Timings,
+}
+
+/// Wall time of each stage of a build, for `build --timings`.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Stage name and duration, in pipeline order.
+    pub stages: Vec<(&'static str, Duration)>,
+    last: Option<Instant>,
+}
+
+impl Timings {
+    fn start() -> Self {
+        Timings {
+            stages: Vec::new(),
+            last: Some(Instant::now()),
+        }
+    }
+
+    /// Ends the running stage under `name` and starts the next one.
+    pub fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        let since = self.last.unwrap_or(now);
+        self.stages.push((name, now - since));
+        self.last = Some(now);
+    }
 }
 
 /// Builds the site at `root` in memory. On failure, returns every
 /// diagnostic (errors and warnings), sorted.
 pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
     let started = Instant::now();
+    let mut timings = Timings::start();
     let mut diags = Vec::new();
     let config = Config::load(root, options.base_url.as_deref()).map_err(finish)?;
     if !config.has_base_url {
@@ -82,10 +110,21 @@ pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
     let renderer = Renderer::new(&theme, &assets)
         .map_err(|errs| diags.extend(errs))
         .ok();
+    timings.lap("load");
 
     let parsed = parse_all(&files, &mut diags);
     let routes = Routes::assign(&config, &parsed, &mut diags);
-    let site = enrich_all(&config, parsed, &routes, highlighter, options, &mut diags);
+    timings.lap("parse");
+    let site = enrich_all(
+        &config,
+        parsed,
+        &routes,
+        highlighter,
+        options,
+        &mut diags,
+        &mut timings,
+    );
+    timings.lap("assemble");
     let (Some(site), Some(renderer)) = (site, renderer) else {
         return Err(finish(diags));
     };
@@ -99,18 +138,21 @@ pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
             return Err(finish(diags));
         }
     };
+    timings.lap("render");
     out.extend(assets.files);
     out.extend(crate::output::feeds::render(&site));
     out.extend(crate::output::llms::render(&site));
     out.push(crate::output::search::render(&site));
     out.extend(crate::output::crawlers::render(&site, &out));
     out.sort_by(|a, b| a.path.cmp(&b.path));
+    timings.lap("feeds+sitemap+search");
     crate::diag::sort(&mut diags);
     Ok(Built {
         site,
         files: out,
         warnings: diags,
         millis: started.elapsed().as_millis(),
+        timings,
     })
 }
 
@@ -175,6 +217,7 @@ fn enrich_all(
     highlighter: &Highlighter,
     options: &Options,
     diags: &mut Vec<Diagnostic>,
+    timings: &mut Timings,
 ) -> Option<Site> {
     let known: Vec<KnownCompany> = parsed
         .iter()
@@ -225,6 +268,7 @@ fn enrich_all(
             Err(errs) => diags.extend(errs),
         }
     }
+    timings.lap("markdown+enrich");
     let include = Include {
         drafts: options.drafts,
         future: options.future,

@@ -97,10 +97,17 @@ impl Diagnostic {
         if span.is_empty() && span.end < text.len() {
             span.end = ceil_char_boundary(text, span.end + 1);
         }
+        // Hand the renderer only the lines the span covers: it scans all the
+        // source it is given, and a run can print thousands of diagnostics.
+        let first = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let last = text[span.end..].find('\n').map_or(text.len(), |i| span.end + i);
+        let excerpt = &text[first..last];
+        let local = span.start - first..span.end.min(last) - first;
         let report = [level.primary_title(&self.message).element(
-            Snippet::source(&text[..])
+            Snippet::source(excerpt)
+                .line_start(self.line)
                 .path(&path)
-                .annotation(AnnotationKind::Primary.span(span)),
+                .annotation(AnnotationKind::Primary.span(local)),
         )];
         let renderer = if color {
             Renderer::styled()

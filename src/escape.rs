@@ -7,18 +7,23 @@
 /// surrogates cannot occur in Rust strings, and U+FFFE/U+FFFF).
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if is_xml_forbidden(c) => {}
-            c => out.push(c),
-        }
+    // Copy runs of plain text at once; feeds escape whole rendered bodies.
+    let mut run_start = 0;
+    for (i, c) in text.char_indices() {
+        let replacement = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&apos;",
+            c if is_xml_forbidden(c) => "",
+            _ => continue,
+        };
+        out.push_str(&text[run_start..i]);
+        out.push_str(replacement);
+        run_start = i + c.len_utf8();
     }
+    out.push_str(&text[run_start..]);
     out
 }
 

@@ -293,3 +293,27 @@ fn usage_errors_exit_with_2() {
     assert_eq!(site.run(&["build", "--no-such-flag"]).status, 2);
     assert_eq!(site.run(&["frobnicate"]).status, 2);
 }
+
+#[test]
+fn timings_name_every_stage() {
+    let site = TestSite::fixture("kitchen-sink");
+    let run = site.run(&["build", "--timings"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    for stage in [
+        "load",
+        "parse",
+        "markdown+enrich",
+        "assemble",
+        "render",
+        "feeds+sitemap+search",
+        "write",
+    ] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.trim_start().starts_with(stage) && l.ends_with(" ms")),
+            "{stage}: {}",
+            run.stderr
+        );
+    }
+}

@@ -20,6 +20,9 @@ pub struct Args {
     /// Publish briefings dated in the future too.
     #[arg(long)]
     pub future: bool,
+    /// Print the time each stage of the build took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl Args {
@@ -42,7 +45,18 @@ impl Args {
             }
         };
         print_diagnostics(&built.warnings);
+        let writing = std::time::Instant::now();
         crate::output::write_site(&output, &built.files)?;
+        if self.timings {
+            for (stage, took) in &built.timings.stages {
+                eprintln!("{stage:>24}  {:>8.1} ms", took.as_secs_f64() * 1e3);
+            }
+            eprintln!(
+                "{:>24}  {:>8.1} ms",
+                "write",
+                writing.elapsed().as_secs_f64() * 1e3
+            );
+        }
         let s = &built.site;
         let pages = built
             .files
