@@ -26,7 +26,14 @@ struct RawConfig {
     footer: Option<String>,
     markdown: RawMarkdown,
     feeds: RawFeeds,
+    new: RawNew,
     extra: Option<toml::Table>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawNew {
+    path: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -67,6 +74,15 @@ pub struct FeedsConfig {
     pub full_content: bool,
 }
 
+/// Settings of `briefing new`.
+#[derive(Debug, Clone)]
+pub struct NewConfig {
+    /// Where a new briefing goes below `content/`: a relative `/`-separated
+    /// pattern ending in `.md`, with the placeholders `{year}`, `{month}`,
+    /// `{day}` and `{slug}` (checked: it cannot leave `content/`).
+    pub path: String,
+}
+
 /// The validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -100,6 +116,8 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// Feed settings.
     pub feeds: FeedsConfig,
+    /// `briefing new` settings.
+    pub new: NewConfig,
     /// Free-form `[extra]` table, passed to templates.
     pub extra: serde_json::Value,
 }
@@ -110,6 +128,10 @@ impl Config {
     pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(FILE_NAME);
         let display = PathBuf::from(FILE_NAME);
+        if crate::fs::is_symlink(&path) {
+            let msg = format!("{FILE_NAME} is a symlink: only the site's own files are read");
+            return Err(vec![Diagnostic::error_file(&display, msg)]);
+        }
         let text: Arc<str> = match std::fs::read(&path) {
             Ok(bytes) => match crate::fs::normalize_text(bytes) {
                 Ok(text) => Arc::from(text),
@@ -156,8 +178,10 @@ impl Config {
             footer,
             markdown,
             feeds,
+            new,
             extra,
         } = raw;
+        let RawNew { path: new_path } = new;
         let RawFeeds {
             limit: feed_limit,
             full_content,
@@ -190,6 +214,8 @@ impl Config {
                 "`paginate` must be at least 1".to_owned(),
             ));
         }
+        let new_path = new_path.unwrap_or_else(|| "{year}/{slug}.md".to_owned());
+        check_new_path(&new_path).map_err(|m| at_key("path", m))?;
         let words_per_minute = words_per_minute.unwrap_or(230).max(1);
         let title = title.unwrap_or_else(|| "Briefings".to_owned());
         let footer = footer.unwrap_or_else(|| title.clone());
@@ -222,6 +248,7 @@ impl Config {
                 limit: feed_limit.unwrap_or(20).max(1),
                 full_content: full_content.unwrap_or(true),
             },
+            new: NewConfig { path: new_path },
             extra,
         })
     }
@@ -263,6 +290,40 @@ fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
         offset += line.len();
     }
     0..0
+}
+
+/// Checks a `[new] path` pattern: relative, `/`-separated, no `.`, `..` or
+/// hidden segments, no reserved folder first, only known placeholders, and
+/// a `.md` file at the end, so that every expansion stays a briefing inside
+/// `content/`.
+fn check_new_path(pattern: &str) -> Result<(), String> {
+    let bad = |why: &str| Err(format!("`[new] path` {why}: `{pattern}`"));
+    if !pattern.ends_with(".md") {
+        return bad("must end in `.md`");
+    }
+    if pattern.starts_with('/') || pattern.contains(['\\', ':']) {
+        return bad("must be a relative path below `content/`, with `/` separators");
+    }
+    let segments: Vec<&str> = pattern.split('/').collect();
+    if segments.iter().any(|s| s.is_empty() || s.starts_with('.')) {
+        return bad("must not have empty, `.`, `..` or hidden segments");
+    }
+    if segments.len() > 1 && matches!(segments[0], "pages" | "companies" | "stories") {
+        return bad("must not start in a reserved folder (`pages/`, `companies/`, `stories/`)");
+    }
+    let mut rest = pattern;
+    while let Some(open) = rest.find(['{', '}']) {
+        let tail = &rest[open..];
+        let close = tail.find('}').filter(|_| tail.starts_with('{'));
+        let Some(close) = close else {
+            return bad("has an unmatched brace");
+        };
+        if !matches!(&tail[..=close], "{year}" | "{month}" | "{day}" | "{slug}") {
+            return bad("knows only the placeholders {year}, {month}, {day} and {slug}");
+        }
+        rest = &tail[close + 1..];
+    }
+    Ok(())
 }
 
 /// Checks a base URL and returns it with a trailing slash, and its path part.

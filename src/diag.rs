@@ -91,7 +91,7 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let path = self.path.display().to_string();
+        let path = inert(&self.path.display().to_string()).into_owned();
         // An empty span still deserves a caret: widen it to the next character.
         let mut span = span.clone();
         if span.is_empty() && span.end < text.len() {
@@ -100,7 +100,9 @@ impl Diagnostic {
         // Hand the renderer only the lines the span covers: it scans all the
         // source it is given, and a run can print thousands of diagnostics.
         let first = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-        let last = text[span.end..].find('\n').map_or(text.len(), |i| span.end + i);
+        let last = text[span.end..]
+            .find('\n')
+            .map_or(text.len(), |i| span.end + i);
         let excerpt = &text[first..last];
         let local = span.start - first..span.end.min(last) - first;
         let report = [level.primary_title(&self.message).element(
@@ -133,12 +135,34 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {kind}: {}",
-            self.path.display(),
+            inert(&self.path.display().to_string()),
             self.line,
             self.col,
-            self.message
+            inert(&self.message)
         )
     }
+}
+
+/// `text` with the characters that could drive a terminal (escape
+/// sequences, other controls, bidi overrides) written as `\u{…}`: a file
+/// name or a front-matter key must not clear the screen or hide a message.
+fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    let drives = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(drives) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if drives(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Sorts diagnostics by file and position so that output is stable.
@@ -197,6 +221,21 @@ fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_controls_in_messages_are_shown_escaped() {
+        let d = Diagnostic::error_file(
+            Path::new("content/\u{1b}[2J.md"),
+            "key `\u{1b}]0;x\u{7}\u{202e}`",
+        );
+        let shown = d.to_string();
+        assert!(!shown.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{shown}");
+        assert!(
+            shown.contains("\\u{1b}[2J.md") && shown.contains("\\u{202e}"),
+            "{shown}"
+        );
+        assert!(!d.render(false).contains('\u{1b}'));
+    }
 
     #[test]
     fn line_col_counts_characters() {

@@ -47,6 +47,11 @@ pub fn rename(from: &Path, to: &Path) -> Result<()> {
     })
 }
 
+/// Whether `path` is itself a symbolic link (not followed).
+pub fn is_symlink(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// Turns UTF-8 file bytes into the text the pipeline works on: no byte-order
 /// mark, and `\n` line endings (CRLF accepted), so that positions are counted
 /// the same way on every platform. Returns the byte offset of the first

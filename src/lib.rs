@@ -19,7 +19,10 @@
 //! `path:line:col: message`; [`fs`] wraps file IO with paths in every error;
 //! [`escape`] escapes for XML and for JSON inside `<script>`;
 //! [`build`] runs the pipeline; [`check`] looks for broken links, anchors
-//! and briefing lint in a built site; [`cli`] holds one module per command.
+//! and briefing lint in a built site; [`serve`] is the live preview (build
+//! in memory, serve, rebuild on change); [`cli`] holds one module per command.
+//! [`import`] turns an article written elsewhere (text, HTML, Markdown) into
+//! a briefing, inferring its metadata.
 
 pub mod build;
 pub mod check;
@@ -29,10 +32,13 @@ pub mod diag;
 pub mod enrich;
 pub mod escape;
 pub mod fs;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;
+pub mod starter;
 pub mod theme;

@@ -55,7 +55,22 @@ pub fn slugify(text: &str) -> Option<String> {
             slug.pop();
         }
     }
+    if is_windows_device_name(&slug) {
+        // `con`, `nul`, `com1`… cannot be a folder on Windows, which many
+        // authors and some hosts build on.
+        slug.push_str("-1");
+    }
     (!slug.is_empty()).then_some(slug)
+}
+
+/// Names Windows reserves for devices (in any case, and a slug has no
+/// extension that could follow them).
+fn is_windows_device_name(slug: &str) -> bool {
+    let numbered = |prefix: &str| {
+        slug.strip_prefix(prefix)
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit())
+    };
+    matches!(slug, "con" | "prn" | "aux" | "nul") || numbered("com") || numbered("lpt")
 }
 
 /// Whether `s` already is a valid slug (what [`slugify`] would leave unchanged).
@@ -97,6 +112,21 @@ mod tests {
         assert_eq!(slugify("."), None);
         assert_eq!(slugify("a\u{202e}b\u{0}c").as_deref(), Some("a-b-c"));
         assert_eq!(slugify("../../etc/passwd").as_deref(), Some("etc-passwd"));
+    }
+
+    #[test]
+    fn windows_device_names_are_not_slugs() {
+        for (input, slug) in [
+            ("CON", "con-1"),
+            ("nul", "nul-1"),
+            ("Com1", "com1-1"),
+            ("lpt9", "lpt9-1"),
+        ] {
+            assert_eq!(slugify(input).as_deref(), Some(slug), "{input}");
+            assert!(is_valid(slug), "{slug}");
+        }
+        assert_eq!(slugify("console").as_deref(), Some("console"));
+        assert_eq!(slugify("com10").as_deref(), Some("com10"));
     }
 
     #[test]

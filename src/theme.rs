@@ -89,6 +89,14 @@ fn overlay(
     diags: &mut Vec<Diagnostic>,
 ) {
     let base = root.join(folder);
+    if crate::fs::is_symlink(&base) {
+        // Its files would be published: never follow it out of the site.
+        let msg = format!(
+            "skipping `{folder}/`: it is a symlink, and theme files must be the site's own"
+        );
+        diags.push(Diagnostic::error_file(Path::new(folder), msg).warning());
+        return;
+    }
     if !base.is_dir() {
         return;
     }

@@ -3,6 +3,10 @@
 
 pub mod build;
 pub mod check;
+pub mod import;
+pub mod init;
+pub mod new;
+pub mod serve;
 
 use std::path::PathBuf;
 
@@ -29,6 +33,14 @@ pub enum Command {
     Build(build::Args),
     /// Build in memory and report broken links, anchors and briefing lint.
     Check(check::Args),
+    /// Turn an article written elsewhere (text, HTML, Markdown) into a briefing.
+    Import(import::Args),
+    /// Write a new site into DIR that builds at once.
+    Init(init::Args),
+    /// Write a new draft briefing and print its path.
+    New(new::Args),
+    /// Build in memory, serve, rebuild on change and reload the browser.
+    Serve(serve::Args),
 }
 
 /// How a command ended, mapped to the exit status by `main`.
@@ -46,6 +58,10 @@ impl Cli {
         match self.command {
             Command::Build(args) => args.run(&self.site),
             Command::Check(args) => args.run(&self.site),
+            Command::Import(args) => args.run(&self.site),
+            Command::Init(args) => args.run(&self.site),
+            Command::New(args) => args.run(&self.site),
+            Command::Serve(args) => args.run(&self.site),
         }
     }
 }

@@ -190,6 +190,11 @@ pub struct Briefing {
     pub reading_minutes: usize,
 }
 
+/// Most tags, companies or authors one briefing may list. Each term gets a
+/// page and feeds that list the briefing with all its terms, so the output
+/// grows with the square of this number; honest briefings list a handful.
+pub const MAX_TERMS: usize = 100;
+
 /// Enriches one parsed briefing. `slug` and `url` were decided when every
 /// file's URL was known.
 pub fn briefing(
@@ -224,6 +229,16 @@ pub fn briefing(
         .collect();
     if fm.title.trim().is_empty() {
         errors.push(origin.error_at_key("title", "the title is empty"));
+    }
+    for (key, count) in [
+        ("tags", fm.tags.len()),
+        ("companies", fm.companies.len()),
+        ("authors", fm.authors.len()),
+    ] {
+        if count > MAX_TERMS {
+            let msg = format!("{count} {key} is too many: a briefing may list at most {MAX_TERMS}");
+            errors.push(origin.error_at_key(key, msg));
+        }
     }
     let mut sources = front_matter_sources(&fm, &origin, &mut errors);
 

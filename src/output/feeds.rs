@@ -211,11 +211,13 @@ impl<'a> Feed<'a> {
              <generator>briefing</generator>\n<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
             x(&self.scope.title),
             x(&self.abs(&self.scope.page_url)),
-            x(if self.site.config.description.is_empty() {
+            // Readers take a channel description as HTML: escape the text
+            // for HTML, then for XML.
+            x(&x(if self.site.config.description.is_empty() {
                 &self.scope.title
             } else {
                 &self.site.config.description
-            }),
+            })),
             x(&self.site.config.language),
             last,
             x(&self.feed_url("rss.xml")),
@@ -244,7 +246,9 @@ impl<'a> Feed<'a> {
                     x(&s.title)
                 );
             }
-            let description = self.content(b).unwrap_or_else(|| b.summary.clone());
+            // An item description is HTML to every reader: the summary is
+            // text, so it is escaped for HTML before the XML escaping.
+            let description = self.content(b).unwrap_or_else(|| x(&b.summary));
             let _ = writeln!(out, "<description>{}</description>", x(&description));
             out.push_str("</item>\n");
         }

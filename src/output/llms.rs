@@ -32,11 +32,15 @@ fn twin_path(site: &Site, b: &Briefing) -> String {
     format!("{dir}index.md")
 }
 
-/// One line of Markdown link text: brackets and newlines would break it.
+/// One line of Markdown link text: brackets and newlines would break it,
+/// and a `<` could open raw HTML or an autolink in a Markdown renderer, so
+/// it is escaped (with the backslash that could otherwise escape it back).
 fn link_text(text: &str) -> String {
     text.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+        .replace('\\', "\\\\")
+        .replace('<', "\\<")
         .replace('[', "(")
         .replace(']', ")")
 }

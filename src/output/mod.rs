@@ -2,13 +2,16 @@
 //! output, which is then swapped in. A failed or interrupted build leaves
 //! the previous output untouched; the next build removes the leftovers.
 //!
-//! Nothing is written or deleted outside the output directory and its two
-//! siblings named after it (`.NAME.briefing-new`, `.NAME.briefing-old`).
+//! Nothing is written or deleted outside the output directory and its
+//! siblings named after it (`.NAME.briefing-new`, `.NAME.briefing-old`, and,
+//! while a build writes, the lock `.NAME.briefing-lock` that makes
+//! concurrent builds take turns, see [`lock`]).
 
 pub mod assets;
 pub mod crawlers;
 pub mod feeds;
 pub mod llms;
+pub mod lock;
 pub mod search;
 
 use std::collections::BTreeSet;
@@ -95,21 +98,31 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<()> {
     let staging = sibling(output, "new");
     let old = sibling(output, "old");
-    // Leftovers of an interrupted build.
-    crate::fs::remove_dir_all(&staging)?;
-    crate::fs::remove_dir_all(&old)?;
-    if output.exists() {
-        ensure_replaceable(output)?;
-    }
     if let Some(parent) = output.parent() {
         crate::fs::create_dir_all(parent)?;
     }
-    crate::fs::create_dir_all(&staging)?;
-    let result = fill(&staging, files).and_then(|()| swap(&staging, output, &old));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    // Held until the new output is in place: another build of the same
+    // output waits here rather than mixing its files with ours.
+    lock::with_lock(&sibling(output, "lock"), || {
+        lock::restore_interrupted(output, &old, MARKER)?;
+        // Leftovers of an interrupted build.
+        crate::fs::remove_dir_all(&staging)?;
+        crate::fs::remove_dir_all(&old)?;
+        if output.exists() {
+            ensure_replaceable(output)?;
+        }
+        crate::fs::create_dir_all(&staging)?;
+        let result = fill(&staging, files).and_then(|()| swap(&staging, output, &old));
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        result.with_context(|| {
+            format!(
+                "could not write the site to `{}`; the previous output is untouched",
+                output.display()
+            )
+        })
+    })
 }
 
 /// Refuses to replace a non-empty folder that `briefing` did not write.
@@ -164,6 +177,12 @@ fn safe_relative(path: &str) -> Result<PathBuf> {
 }
 
 fn swap(staging: &Path, output: &Path, old: &Path) -> Result<()> {
+    if output.exists() && lock::exchange(staging, output)? {
+        // The previous output is now at `staging` and the new one is in
+        // place; a copy that cannot be removed goes with the next build.
+        let _ = std::fs::remove_dir_all(staging);
+        return Ok(());
+    }
     if output.exists() {
         crate::fs::rename(output, old)?;
         if let Err(err) = crate::fs::rename(staging, output) {

@@ -17,6 +17,12 @@ pub fn load(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let content = root.join("content");
     let mut diags = Vec::new();
     let mut found = Vec::new();
+    if crate::fs::is_symlink(&content) {
+        // Following it would read files from anywhere on the machine.
+        let msg = "`content/` is a symlink: only the site's own files are read; make it a folder";
+        diags.push(Diagnostic::error_file(Path::new("content"), msg));
+        return (Vec::new(), diags);
+    }
     if !content.is_dir() {
         let msg = "no `content/` folder: the site has nothing to build";
         diags.push(Diagnostic::error_file(Path::new("content"), msg).warning());

@@ -1,0 +1,249 @@
+//! Watching the site's sources and rebuilding: `content/`, `templates/`,
+//! `static/` (recursively) and `briefing.toml`. Bursts of file events (an
+//! editor's save is often several) are gathered until the files have been
+//! quiet for a moment, then the site is rebuilt in memory on the watcher's
+//! own thread, so requests keep being answered from the last good build.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use notify::event::ModifyKind;
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use super::state::{Applied, Shared};
+use crate::build::{Built, Options};
+use crate::cli::{plural, print_diagnostics};
+use crate::diag::Diagnostic;
+
+/// How long the files must be quiet before a rebuild starts.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+/// A rebuild starts after this long even if events keep coming.
+const MAX_DELAY: Duration = Duration::from_millis(500);
+/// The folders of a site that a build reads.
+const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
+
+/// Builds the site again after a change. Kept behind this one function so
+/// that an incremental build can take its place.
+pub fn rebuild(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
+    crate::build::build(root, options)
+}
+
+/// Prints what each build did, repeating warnings only when they change.
+#[derive(Debug, Default)]
+pub struct Reporter {
+    last_warnings: Vec<String>,
+}
+
+/// Runs one build, prints its outcome and hands it to the server.
+pub fn build_and_apply(root: &Path, options: &Options, shared: &Shared, reporter: &mut Reporter) {
+    let first = shared.snapshot().generation == 0;
+    let result = catch_unwind(AssertUnwindSafe(|| rebuild(root, options))).unwrap_or_else(|_| {
+        // The build guards each file; this is a last resort that keeps the
+        // server up.
+        let msg = "internal error during the build; please report it";
+        Err(vec![Diagnostic::error_file(Path::new("."), msg)])
+    });
+    match &result {
+        Ok(built) => {
+            let shown: Vec<String> = built.warnings.iter().map(ToString::to_string).collect();
+            if shown != reporter.last_warnings {
+                print_diagnostics(&built.warnings);
+                reporter.last_warnings = shown;
+            }
+        }
+        Err(diags) => {
+            print_diagnostics(diags);
+            reporter.last_warnings.clear();
+        }
+    }
+    match shared.apply(result) {
+        Applied::Changed { files, millis } if first => {
+            println!(
+                "Built {files} {} in {millis} ms",
+                plural(files, "file", "files")
+            );
+        }
+        Applied::Changed { files, millis } => println!(
+            "Rebuilt in {millis} ms: {files} {} changed",
+            plural(files, "file", "files")
+        ),
+        Applied::Unchanged { millis } => println!("Rebuilt in {millis} ms: no output changed"),
+        Applied::Failed => {
+            eprintln!("Build failed; still serving the last good version (if any)");
+        }
+    }
+}
+
+/// Starts watching `root` (an absolute path) on a thread of its own that
+/// rebuilds after each burst of changes, for as long as the process runs.
+pub fn spawn(
+    root: PathBuf,
+    options: Options,
+    shared: Arc<Shared>,
+    reporter: Reporter,
+) -> anyhow::Result<()> {
+    let (sender, events) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(sender)
+        .context("could not start watching files for changes")?;
+    watcher
+        .watch(&root, RecursiveMode::NonRecursive)
+        .with_context(|| format!("could not watch `{}`", root.display()))?;
+    let mut watches = Watches::default();
+    watches.refresh(&mut watcher, &root);
+    let mut looping = Loop {
+        root,
+        options,
+        shared,
+        reporter,
+        watcher,
+        watches,
+    };
+    std::thread::Builder::new()
+        .name("briefing-watch".to_owned())
+        .spawn(move || looping.run(&events))
+        .context("could not start the file watcher thread")?;
+    Ok(())
+}
+
+struct Loop {
+    root: PathBuf,
+    options: Options,
+    shared: Arc<Shared>,
+    reporter: Reporter,
+    watcher: RecommendedWatcher,
+    watches: Watches,
+}
+
+impl Loop {
+    fn run(&mut self, events: &Receiver<notify::Result<Event>>) {
+        // Ends when the watcher is gone, that is, never before the process.
+        while let Ok(event) = events.recv() {
+            if !relevant(&self.root, &event) {
+                continue;
+            }
+            let first = Instant::now();
+            loop {
+                match events.recv_timeout(DEBOUNCE) {
+                    Ok(_) if first.elapsed() < MAX_DELAY => {}
+                    Ok(_) | Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            // A folder created (or re-created) since the last build.
+            self.watches.refresh(&mut self.watcher, &self.root);
+            build_and_apply(&self.root, &self.options, &self.shared, &mut self.reporter);
+        }
+    }
+}
+
+/// The source folders being watched recursively.
+#[derive(Debug, Default)]
+struct Watches {
+    dirs: Vec<PathBuf>,
+}
+
+impl Watches {
+    /// Watches each source folder that exists and is not watched yet, and
+    /// forgets those that were removed (their watch went with them).
+    fn refresh(&mut self, watcher: &mut RecommendedWatcher, root: &Path) {
+        self.dirs.retain(|dir| dir.is_dir());
+        for name in WATCHED_DIRS {
+            let dir = root.join(name);
+            if dir.is_dir() && !self.dirs.contains(&dir) {
+                match watcher.watch(&dir, RecursiveMode::Recursive) {
+                    Ok(()) => self.dirs.push(dir),
+                    Err(err) => eprintln!("warning: could not watch `{}`: {err}", dir.display()),
+                }
+            }
+        }
+    }
+}
+
+/// Whether an event may change the site: a change (not a mere read or a
+/// metadata update, which our own builds would cause) to a file the build
+/// reads, other than an editor's temporary file. A watcher error (such as
+/// an overflowing event queue) counts, since changes may have been lost.
+fn relevant(root: &Path, event: &notify::Result<Event>) -> bool {
+    let Ok(event) = event else {
+        return true;
+    };
+    if matches!(
+        event.kind,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))
+    ) {
+        return false;
+    }
+    event.paths.iter().any(|path| watched_path(root, path))
+}
+
+/// Whether a path is one the build reads.
+fn watched_path(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    if rel == Path::new(crate::config::FILE_NAME) {
+        return true;
+    }
+    let mut names = rel.iter().map(|c| c.to_string_lossy());
+    let Some(top) = names.next() else {
+        return false;
+    };
+    WATCHED_DIRS.contains(&&*top) && !names.any(|name| is_temporary(&name))
+}
+
+/// Editor swap, backup and lock files, and hidden files, which the build
+/// skips anyway.
+fn is_temporary(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name == "4913"
+        || [".swp", ".swx", ".swo"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use notify::event::{AccessKind, CreateKind, DataChange};
+
+    use super::*;
+
+    fn event(kind: EventKind, path: &str) -> notify::Result<Event> {
+        Ok(Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    #[test]
+    fn source_changes_are_relevant() {
+        let root = Path::new("/site");
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        assert!(relevant(root, &event(write, "/site/content/2025/a.md")));
+        assert!(relevant(root, &event(write, "/site/briefing.toml")));
+        assert!(relevant(root, &event(write, "/site/templates/base.html")));
+        let create = EventKind::Create(CreateKind::Folder);
+        assert!(relevant(root, &event(create, "/site/static")));
+    }
+
+    #[test]
+    fn other_files_and_reads_are_not() {
+        let root = Path::new("/site");
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        for path in [
+            "/site/public/index.html",
+            "/site/README.md",
+            "/site/content/.a.md.swp",
+            "/site/content/a.md~",
+            "/site/content/4913",
+            "/site/content/.#a.md",
+            "/site/content/2025/a.md.swx",
+            "/elsewhere/content/a.md",
+        ] {
+            assert!(!relevant(root, &event(write, path)), "{path}");
+        }
+        let read = EventKind::Access(AccessKind::Read);
+        assert!(!relevant(root, &event(read, "/site/content/a.md")));
+    }
+}
