@@ -97,6 +97,9 @@ pub fn run(root: &Path, settings: &Settings) -> anyhow::Result<()> {
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .context("could not hand the listening socket to the server")?;
+        // Installed before the URL is announced: a Ctrl-C that follows the
+        // announcement at once must stop the server, not kill it mid-write.
+        let stop_requested = stop_signal();
         println!("Serving {url}");
         if !settings.bind.is_loopback() {
             println!(
@@ -109,7 +112,7 @@ pub fn run(root: &Path, settings: &Settings) -> anyhow::Result<()> {
             open_browser(&url);
         }
         let server = tokio::spawn(server::serve(listener, server::router(app), stopping));
-        stop_signal().await;
+        stop_requested.await;
         // Nobody may be listening for the stop any more; that is fine.
         let _ = stop.send(true);
         let _ = server.await;
@@ -120,20 +123,28 @@ pub fn run(root: &Path, settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Waits for Ctrl-C (or, on Unix, a termination request).
-async fn stop_signal() {
+/// Installs the stop handlers now and returns a future that completes on
+/// Ctrl-C (or, on Unix, a termination request).
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
+    let handlers = {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        if let (Some(mut interrupt), Some(mut terminate)) = handlers {
             tokio::select! {
-                _ = ctrl_c() => {}
+                _ = interrupt.recv() => {}
                 _ = terminate.recv() => {}
             }
             return;
         }
+        ctrl_c().await;
     }
-    ctrl_c().await;
 }
 
 async fn ctrl_c() {
