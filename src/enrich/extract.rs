@@ -56,6 +56,18 @@ pub struct Wanted {
     pub author: bool,
 }
 
+impl Wanted {
+    /// Everything: nothing was given in front matter.
+    pub fn all() -> Self {
+        Wanted {
+            key_points: true,
+            takeaway: true,
+            source: true,
+            author: true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum BlockKind {
     Heading(HeadingLevel),
@@ -404,12 +416,7 @@ mod tests {
         let events: Vec<_> = Parser::new_ext(body, Options::all())
             .into_offset_iter()
             .collect();
-        let all = Wanted {
-            key_points: true,
-            takeaway: true,
-            source: true,
-            author: true,
-        };
+        let all = Wanted::all();
         let ex = extract(&events, body, all);
         let kept = without_removed(events, &ex.removed);
         let mut html = String::new();
@@ -461,12 +468,7 @@ mod tests {
         let events: Vec<_> = Parser::new_ext(body, Options::all())
             .into_offset_iter()
             .collect();
-        let all = Wanted {
-            key_points: true,
-            takeaway: true,
-            source: true,
-            author: true,
-        };
+        let all = Wanted::all();
         let ex = extract(&events, body, all);
         assert_eq!(
             remaining_markdown(body, &events, &ex.removed),
