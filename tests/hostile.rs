@@ -227,6 +227,11 @@ fn pathological_content_builds_or_fails_cleanly() {
         ),
         ("list-100000-items", format!("{front}{items}"), true),
         ("title-5000-chars", long_title, true),
+        (
+            "nul-and-controls-in-body",
+            format!("{front}a\0b \u{1b}[2J c\u{202e}d \u{7f}\u{85}\n"),
+            true,
+        ),
         ("tags-10000", many_tags, false),
         (
             "bom-and-crlf",
