@@ -107,55 +107,75 @@ fn llms_txt(site: &Site) -> String {
 
 #[derive(Serialize)]
 struct TwinMatter<'a> {
-    title: &'a str,
+    title: Line<'a>,
     date: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     updated: Option<&'a str>,
     url: String,
-    authors: &'a [String],
-    summary: &'a str,
+    authors: Vec<Line<'a>>,
+    summary: Line<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    takeaway: Option<&'a str>,
-    key_points: Vec<&'a str>,
-    tags: &'a [String],
-    companies: &'a [String],
+    takeaway: Option<Line<'a>>,
+    key_points: Vec<Line<'a>>,
+    tags: Vec<Line<'a>>,
+    companies: Vec<Line<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    story: Option<&'a str>,
+    story: Option<Line<'a>>,
     sources: Vec<TwinSource<'a>>,
 }
 
 #[derive(Serialize)]
 struct TwinSource<'a> {
-    url: &'a str,
-    title: &'a str,
+    url: Line<'a>,
+    title: Line<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    publisher: Option<&'a str>,
+    publisher: Option<Line<'a>>,
+}
+
+/// A front-matter value on one line. With a line break in it, toml writes
+/// a multi-line string, and a line `+++` inside that would end the twin's
+/// front matter early for whoever reads it; in metadata a line break means
+/// no more than a space.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Line<'a>(std::borrow::Cow<'a, str>);
+
+fn line(text: &str) -> Line<'_> {
+    if text.contains(['\n', '\r']) {
+        Line(text.replace("\r\n", " ").replace(['\r', '\n'], " ").into())
+    } else {
+        Line(text.into())
+    }
+}
+
+fn lines(texts: &[String]) -> Vec<Line<'_>> {
+    texts.iter().map(|t| line(t)).collect()
 }
 
 fn twin(site: &Site, b: &Briefing) -> String {
     let matter = TwinMatter {
-        title: &b.title,
+        title: line(&b.title),
         date: &b.date.view.iso,
         updated: b.updated.as_ref().map(|d| d.view.iso.as_str()),
         url: site.config.absolute(&b.url),
-        authors: &b.authors,
-        summary: &b.summary,
-        takeaway: b.takeaway.as_deref(),
-        key_points: b.key_points.iter().map(|k| k.text.as_str()).collect(),
-        tags: &b.tags,
-        companies: &b.companies,
-        story: b.story.as_deref(),
+        authors: lines(&b.authors),
+        summary: line(&b.summary),
+        takeaway: b.takeaway.as_deref().map(line),
+        key_points: b.key_points.iter().map(|k| line(&k.text)).collect(),
+        tags: lines(&b.tags),
+        companies: lines(&b.companies),
+        story: b.story.as_deref().map(line),
         sources: b
             .sources
             .iter()
             .map(|s| TwinSource {
-                url: &s.url,
-                title: &s.title,
-                publisher: s.publisher.as_deref(),
+                url: line(&s.url),
+                title: line(&s.title),
+                publisher: s.publisher.as_deref().map(line),
             })
             .collect(),
     };
-    // The toml crate escapes every string; a title cannot end the front matter.
+    // Every value is on one line (`Line`), so no line can end the front matter.
     let front = toml::to_string(&matter).unwrap_or_default();
     format!(
         "+++\n{front}+++\n\n# {}\n\n{}\n",
