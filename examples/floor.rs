@@ -30,6 +30,11 @@ use syntect::util::LinesWithEndings;
 /// Folders of `content/` that hold no briefings.
 const RESERVED: [&str; 3] = ["pages", "companies", "stories"];
 
+/// The same allocator as the `briefing` binary, so that the floor measures
+/// the libraries and not the allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [site, out] = args.as_slice() else {

@@ -16,7 +16,8 @@ use crate::enrich::Env;
 use crate::enrich::companies::{CompanyMatcher, KnownCompany};
 use crate::markdown::{self, Highlighter};
 use crate::output::assets::Assets;
-use crate::render::{OutputFile, Renderer};
+use crate::render::sink::{Hasher, Memory, key_of_bytes};
+use crate::render::{Key, OutputFile, Renderer, Sink};
 use crate::site::{Include, Site};
 use crate::source::{SourceFile, frontmatter, walk};
 use crate::theme::Theme;
@@ -48,6 +49,11 @@ pub struct Built {
     pub millis: u128,
     /// Time of each stage, in order.
     pub timings: Timings,
+    /// Fingerprint of every input of the build.
+    pub inputs: Key,
+    /// When the earliest scheduled briefing becomes due (the site changes
+    /// then even if no file does).
+    pub next_due: Option<jiff::Timestamp>,
 }
 
 /// Wall time of each stage of a build, for `build --timings`.
@@ -78,6 +84,22 @@ impl Timings {
 /// Builds the site at `root` in memory. On failure, returns every
 /// diagnostic (errors and warnings), sorted.
 pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
+    let sink = Memory::default();
+    let mut built = build_to(root, options, &sink, None)?
+        .expect("a build asked to skip nothing produces a site");
+    built.files = sink.into_files();
+    Ok(built)
+}
+
+/// Builds the site at `root`, handing every file to `sink` as it is made
+/// (`Built::files` stays empty). Returns `Ok(None)`, having rendered
+/// nothing, when the fingerprint of every input equals `unless`.
+pub fn build_to(
+    root: &Path,
+    options: &Options,
+    sink: &dyn Sink,
+    unless: Option<Key>,
+) -> Result<Option<Built>, Vec<Diagnostic>> {
     let started = Instant::now();
     let mut timings = Timings::start();
     let mut diags = Vec::new();
@@ -90,6 +112,10 @@ pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
     diags.extend(load_diags);
     let (theme, theme_diags) = Theme::load(root);
     diags.extend(theme_diags);
+    let inputs = inputs(root, options, &files, &theme);
+    if unless == Some(inputs) {
+        return Ok(None);
+    }
     let highlighter = highlighter();
     let highlight_css = Highlighter::css(
         &config.markdown.highlight_theme,
@@ -115,6 +141,7 @@ pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
     let parsed = parse_all(&files, &mut diags);
     let routes = Routes::assign(&config, &parsed, &mut diags);
     timings.lap("parse");
+    let mut next_due = None;
     let site = enrich_all(
         &config,
         parsed,
@@ -123,6 +150,7 @@ pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
         options,
         &mut diags,
         &mut timings,
+        &mut next_due,
     );
     timings.lap("assemble");
     let (Some(site), Some(renderer)) = (site, renderer) else {
@@ -131,29 +159,73 @@ pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
     if diags.iter().any(Diagnostic::is_error) {
         return Err(finish(diags));
     }
-    let mut out = match crate::render::pages::render_all(&site, &renderer, &assets) {
-        Ok(files) => files,
-        Err(errs) => {
-            diags.extend(errs);
-            return Err(finish(diags));
-        }
-    };
+    if let Err(errs) = crate::render::pages::render_all(&site, &renderer, &assets, sink) {
+        diags.extend(errs);
+        return Err(finish(diags));
+    }
     timings.lap("render");
-    out.extend(assets.files);
-    out.extend(crate::output::feeds::render(&site));
-    out.extend(crate::output::llms::render(&site));
-    out.push(crate::output::search::render(&site));
-    out.extend(crate::output::crawlers::render(&site, &out));
-    out.sort_by(|a, b| a.path.cmp(&b.path));
+    let put = |file: OutputFile| {
+        let key = key_of_bytes(&file.bytes);
+        sink.put(file, key);
+    };
+    assets.files.into_iter().for_each(put);
+    crate::output::feeds::render(&site)
+        .into_iter()
+        .for_each(put);
+    crate::output::llms::render(&site).into_iter().for_each(put);
+    put(crate::output::search::render(&site));
+    let pages: Vec<OutputFile> = sink
+        .paths()
+        .into_iter()
+        .filter(|p| p.ends_with("index.html"))
+        .map(|path| OutputFile {
+            path,
+            bytes: Vec::new(),
+        })
+        .collect();
+    crate::output::crawlers::render(&site, &pages)
+        .into_iter()
+        .for_each(put);
     timings.lap("feeds+sitemap+search");
     crate::diag::sort(&mut diags);
-    Ok(Built {
+    Ok(Some(Built {
         site,
-        files: out,
+        files: Vec::new(),
         warnings: diags,
         millis: started.elapsed().as_millis(),
         timings,
-    })
+        inputs,
+        next_due,
+    }))
+}
+
+/// The fingerprint of everything a build reads: the program, the options,
+/// `briefing.toml`, every content file, template and static file. Two
+/// builds with the same fingerprint (and the same scheduled briefings due)
+/// make the same site.
+fn inputs(root: &Path, options: &Options, files: &[SourceFile], theme: &Theme) -> Key {
+    let mut h = Hasher::new(crate::cache::identity());
+    h.value(&(&options.base_url, options.drafts, options.future));
+    let config = std::fs::read(root.join(crate::config::FILE_NAME)).ok();
+    h.value(&config);
+    for f in files {
+        h.bytes(f.content_path.as_bytes())
+            .bytes(f.display_path.to_string_lossy().as_bytes())
+            .bytes(f.text.as_bytes());
+    }
+    for (kind, set) in [("templates", &theme.templates), ("static", &theme.statics)] {
+        h.bytes(kind.as_bytes());
+        for (name, file) in set {
+            let origin = match &file.origin {
+                crate::theme::Origin::Embedded => String::new(),
+                crate::theme::Origin::Site(path) => path.to_string_lossy().into_owned(),
+            };
+            h.bytes(name.as_bytes())
+                .bytes(origin.as_bytes())
+                .bytes(&file.bytes);
+        }
+    }
+    h.finish()
 }
 
 fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -210,6 +282,7 @@ fn parse_all<'f>(files: &'f [SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Pa
     parsed
 }
 
+#[allow(clippy::too_many_arguments)]
 fn enrich_all(
     config: &Config,
     parsed: Vec<Parsed<'_>>,
@@ -218,6 +291,7 @@ fn enrich_all(
     options: &Options,
     diags: &mut Vec<Diagnostic>,
     timings: &mut Timings,
+    next_due: &mut Option<jiff::Timestamp>,
 ) -> Option<Site> {
     let known: Vec<KnownCompany> = parsed
         .iter()
@@ -269,6 +343,11 @@ fn enrich_all(
         }
     }
     timings.lap("markdown+enrich");
+    *next_due = briefings
+        .iter()
+        .filter(|b| b.scheduled)
+        .map(|b| b.date.zoned.timestamp())
+        .min();
     let include = Include {
         drafts: options.drafts,
         future: options.future,

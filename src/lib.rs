@@ -25,6 +25,7 @@
 //! a briefing, inferring its metadata.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;

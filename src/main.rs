@@ -24,3 +24,7 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// mimalloc: the build allocates many short-lived strings on every thread.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

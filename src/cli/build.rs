@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{Outcome, plural, print_diagnostics};
-use crate::build::{Options, build};
+use crate::build::{Built, Options, build_to};
+use crate::output::writer::{self, Report, Writer};
 
 /// Build the site into `public/` (or `--output DIR`).
 #[derive(Debug, clap::Args)]
@@ -23,30 +24,90 @@ pub struct Args {
     /// Print the time each stage of the build took.
     #[arg(long)]
     pub timings: bool,
+    /// Ignore the build cache: render every page again.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl Args {
-    /// Builds, prints the summary line, and writes the output atomically.
+    /// Builds into the output directory, reusing what the previous build
+    /// made from the same inputs, and prints the summary line.
     pub fn run(self, site: &Path) -> anyhow::Result<Outcome> {
         let output = self.output.clone().unwrap_or_else(|| site.join("public"));
         let output = crate::output::check_output_dir(site, &output)?;
+        let now = jiff::Timestamp::now();
         let options = Options {
-            base_url: self.base_url,
+            base_url: self.base_url.clone(),
             drafts: self.drafts,
             future: self.future,
-            now: None,
+            now: Some(now),
         };
-        let built = match build(site, &options) {
-            Ok(built) => built,
-            Err(diags) => {
-                print_diagnostics(&diags);
-                eprintln!("build failed; the previous output (if any) is untouched");
-                return Ok(Outcome::ContentProblems);
+        crate::output::with_output(&output, |staging| {
+            let previous = if self.no_cache {
+                None
+            } else {
+                writer::previous_manifest(&output)
+            };
+            // Nothing to do when no input changed and no scheduled
+            // briefing fell due since.
+            let unchanged = previous
+                .as_ref()
+                .filter(|m| m.until.is_none_or(|due| now.as_second() < due))
+                .map(|m| (m.inputs, m.report.clone()));
+            let writer = Writer::new(staging, previous)?;
+            let started = std::time::Instant::now();
+            match build_to(site, &options, &writer, unchanged.as_ref().map(|u| u.0)) {
+                Err(diags) => {
+                    writer.abandon();
+                    print_diagnostics(&diags);
+                    eprintln!("build failed; the previous output (if any) is untouched");
+                    Ok(Outcome::ContentProblems)
+                }
+                Ok(None) => {
+                    writer.abandon();
+                    let report = unchanged.map(|u| u.1).unwrap_or_default();
+                    eprint!("{}", report.warnings);
+                    self.summary(
+                        &report,
+                        started.elapsed().as_millis(),
+                        &output,
+                        "nothing changed",
+                    );
+                    Ok(Outcome::Success)
+                }
+                Ok(Some(built)) => self.finish(built, writer, staging, &output),
             }
-        };
+        })
+    }
+
+    /// Puts the built site in place, records the manifest, prints.
+    fn finish(
+        &self,
+        built: Built,
+        writer: Writer,
+        staging: &crate::output::Staging<'_>,
+        output: &Path,
+    ) -> anyhow::Result<Outcome> {
         print_diagnostics(&built.warnings);
+        let warnings = super::format_diagnostics(&built.warnings, false);
         let writing = std::time::Instant::now();
-        crate::output::write_site(&output, &built.files)?;
+        let incremental = writer.is_incremental();
+        let (written, kept) = writer.counts();
+        let mut manifest = writer.finish(staging)?;
+        let s = &built.site;
+        let report = Report {
+            briefings: s.briefings.len(),
+            pages: manifest.pages(),
+            scheduled: s.held_back.scheduled,
+            drafts: s.held_back.drafts,
+            warnings,
+        };
+        manifest.inputs = built.inputs;
+        manifest.until = built.next_due.map(|t| t.as_second());
+        manifest.report = report.clone();
+        if let Err(err) = crate::cache::write(&writer::manifest_path(output), &manifest) {
+            eprintln!("warning: {err:#}; the next build will be a clean one");
+        }
         if self.timings {
             for (stage, took) in &built.timings.stages {
                 eprintln!("{stage:>24}  {:>8.1} ms", took.as_secs_f64() * 1e3);
@@ -57,24 +118,27 @@ impl Args {
                 writing.elapsed().as_secs_f64() * 1e3
             );
         }
-        let s = &built.site;
-        let pages = built
-            .files
-            .iter()
-            .filter(|f| f.path.ends_with(".html"))
-            .count();
+        let how = if incremental {
+            format!("{written} written, {kept} unchanged")
+        } else {
+            "clean build".to_owned()
+        };
+        self.summary(&report, built.millis, output, &how);
+        Ok(Outcome::Success)
+    }
+
+    fn summary(&self, r: &Report, millis: u128, output: &Path, how: &str) {
         println!(
-            "Built {} {}, {} {} ({} scheduled, {} {} held back) in {} ms → {}",
-            s.briefings.len(),
-            plural(s.briefings.len(), "briefing", "briefings"),
-            pages,
-            plural(pages, "page", "pages"),
-            s.held_back.scheduled,
-            s.held_back.drafts,
-            plural(s.held_back.drafts, "draft", "drafts"),
-            built.millis,
+            "Built {} {}, {} {} ({} scheduled, {} {} held back) in {} ms → {} ({how})",
+            r.briefings,
+            plural(r.briefings, "briefing", "briefings"),
+            r.pages,
+            plural(r.pages, "page", "pages"),
+            r.scheduled,
+            r.drafts,
+            plural(r.drafts, "draft", "drafts"),
+            millis,
             output.display()
         );
-        Ok(Outcome::Success)
     }
 }

@@ -70,18 +70,28 @@ impl Cli {
 pub fn print_diagnostics(diags: &[Diagnostic]) {
     use std::io::IsTerminal;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", format_diagnostics(diags, color));
+}
+
+/// Diagnostics as [`print_diagnostics`] prints them, with a closing count
+/// when there are errors.
+pub fn format_diagnostics(diags: &[Diagnostic], color: bool) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     for d in diags {
-        eprintln!("{}\n", d.render(color));
+        let _ = writeln!(out, "{}\n", d.render(color));
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     if errors > 0 {
-        eprintln!(
+        let _ = writeln!(
+            out,
             "{errors} {} and {warnings} {} found",
             plural(errors, "error", "errors"),
             plural(warnings, "warning", "warnings")
         );
     }
+    out
 }
 
 /// `one` or `many` by count.

@@ -13,6 +13,7 @@ pub mod feeds;
 pub mod llms;
 pub mod lock;
 pub mod search;
+pub mod writer;
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -84,7 +85,8 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
-fn sibling(output: &Path, suffix: &str) -> PathBuf {
+/// `.NAME.briefing-SUFFIX` beside the output folder `NAME`.
+pub(crate) fn sibling(output: &Path, suffix: &str) -> PathBuf {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -96,7 +98,47 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
 /// [`check_output_dir`]), replacing what was there only once every file is
 /// written.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<()> {
-    let staging = sibling(output, "new");
+    with_output(output, |staging| {
+        crate::fs::create_dir_all(staging.path())?;
+        fill(staging.path(), files)?;
+        staging.swap()
+    })
+}
+
+/// The folder a build fills before it replaces the output.
+pub struct Staging<'a> {
+    output: &'a Path,
+    path: PathBuf,
+}
+
+impl Staging<'_> {
+    /// The staging folder (`.NAME.briefing-new`).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Puts the staging folder in place of the output, atomically where the
+    /// platform can.
+    pub fn swap(&self) -> Result<()> {
+        let old = sibling(self.output, "old");
+        swap(&self.path, self.output, &old).with_context(|| {
+            format!(
+                "could not write the site to `{}`; the previous output is untouched",
+                self.output.display()
+            )
+        })
+    }
+}
+
+/// Runs `f` while no other build can write to `output`: the previous output
+/// of an interrupted build is put back and leftovers are removed first, and
+/// the output is checked to be replaceable. A staging folder `f` leaves
+/// behind is removed.
+pub fn with_output<T>(output: &Path, f: impl FnOnce(&Staging) -> Result<T>) -> Result<T> {
+    let staging = Staging {
+        output,
+        path: sibling(output, "new"),
+    };
     let old = sibling(output, "old");
     if let Some(parent) = output.parent() {
         crate::fs::create_dir_all(parent)?;
@@ -105,23 +147,16 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<()> {
     // output waits here rather than mixing its files with ours.
     lock::with_lock(&sibling(output, "lock"), || {
         lock::restore_interrupted(output, &old, MARKER)?;
+        writer::recover(output, &staging.path)?;
         // Leftovers of an interrupted build.
-        crate::fs::remove_dir_all(&staging)?;
+        crate::fs::remove_dir_all(&staging.path)?;
         crate::fs::remove_dir_all(&old)?;
         if output.exists() {
             ensure_replaceable(output)?;
         }
-        crate::fs::create_dir_all(&staging)?;
-        let result = fill(&staging, files).and_then(|()| swap(&staging, output, &old));
-        if result.is_err() {
-            let _ = std::fs::remove_dir_all(&staging);
-        }
-        result.with_context(|| {
-            format!(
-                "could not write the site to `{}`; the previous output is untouched",
-                output.display()
-            )
-        })
+        let result = f(&staging);
+        let _ = std::fs::remove_dir_all(&staging.path);
+        result
     })
 }
 
@@ -158,7 +193,7 @@ fn fill(staging: &Path, files: &[OutputFile]) -> Result<()> {
     }
     files
         .par_iter()
-        .try_for_each(|f| crate::fs::write(&staging.join(&f.path), &f.bytes))?;
+        .try_for_each(|f| crate::fs::write(&staging.join(safe_relative(&f.path)?), &f.bytes))?;
     crate::fs::write(
         &staging.join(MARKER),
         b"Written by briefing; the whole folder is replaced on each build.\n",

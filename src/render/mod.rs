@@ -3,6 +3,7 @@
 
 pub mod jsonld;
 pub mod pages;
+pub mod sink;
 pub mod view;
 
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::output::assets::Assets;
 use crate::theme::{Origin, Theme};
+pub use sink::{Key, Sink};
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,9 @@ pub struct Renderer {
     tera: tera::Tera,
     /// Template name → path shown in messages and its text.
     sources: std::collections::HashMap<String, (PathBuf, Arc<str>)>,
+    /// Fingerprint of every template and of the asset URLs they can ask
+    /// for: part of every page's key.
+    seed: Key,
 }
 
 impl Renderer {
@@ -53,6 +58,7 @@ impl Renderer {
                 )),
             }
         }
+        let seed = seed(&raw, assets);
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         register_asset_url(&mut tera, assets);
@@ -66,7 +72,35 @@ impl Renderer {
         Ok(Renderer {
             tera,
             sources: renderer_sources,
+            seed,
         })
+    }
+
+    /// Renders `template` with `context` into the file at `path` and hands
+    /// it to `sink`, unless the sink already holds the page made from the
+    /// same templates and the same context.
+    pub fn render_to<C: Serialize>(
+        &self,
+        sink: &dyn Sink,
+        template: &str,
+        context: &C,
+        path: &str,
+    ) -> Result<(), Diagnostic> {
+        let mut key = 0;
+        if sink.wants_keys() {
+            let mut h = sink::Hasher::new(self.seed);
+            h.bytes(template.as_bytes());
+            // A context that cannot be encoded is rendered every time.
+            if h.value(context) {
+                key = h.finish();
+                if sink.unchanged(path, key) {
+                    return Ok(());
+                }
+            }
+        }
+        let file = self.render(template, context, path)?;
+        sink.put(file, key);
+        Ok(())
     }
 
     /// Renders `template` with `context` into the file at `path`. Errors name
@@ -93,6 +127,24 @@ impl Renderer {
     pub fn has_template(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
+}
+
+/// The fingerprint of a template set and of the assets it can link to.
+fn seed(templates: &[(String, String)], assets: &Assets) -> Key {
+    let mut sorted: Vec<&(String, String)> = templates.iter().collect();
+    sorted.sort();
+    let mut h = sink::Hasher::new(0);
+    for (name, text) in sorted {
+        h.bytes(name.as_bytes()).bytes(text.as_bytes());
+    }
+    let mut urls: Vec<(&String, &String, &String)> = assets
+        .by_name
+        .iter()
+        .map(|(name, a)| (name, &a.url, &a.integrity))
+        .collect();
+    urls.sort();
+    h.value(&urls);
+    h.finish()
 }
 
 /// `asset_url(path="style.css")`: the published (content-hashed) URL of a

@@ -3,19 +3,21 @@
 use rayon::prelude::*;
 
 use super::view::*;
-use super::{OutputFile, Renderer, jsonld};
+use super::{Renderer, Sink, jsonld};
 use crate::diag::Diagnostic;
 use crate::enrich::Briefing;
 use crate::markdown::TocEntry;
 use crate::output::assets::{Asset, Assets};
 use crate::site::{Site, Term};
 
-/// Renders every HTML page of the site. All template problems are returned.
+/// Renders every HTML page of the site into `sink`. All template problems
+/// are returned.
 pub fn render_all(
     site: &Site,
     renderer: &Renderer,
     assets: &Assets,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> Result<(), Vec<Diagnostic>> {
     // The sections first, then standalone pages (About…) in their order.
     let sections: Vec<(&str, String)> = [
         ("Stories", "stories/"),
@@ -60,8 +62,9 @@ pub fn render_all(
         sv: &site_view,
         renderer,
         search_script,
+        sink,
     };
-    let mut results: Vec<Result<OutputFile, Diagnostic>> = Vec::new();
+    let mut results: Vec<Result<(), Diagnostic>> = Vec::new();
     results.par_extend(
         (0..site.briefings.len())
             .into_par_iter()
@@ -96,16 +99,9 @@ pub fn render_all(
     results.push(pages.not_found());
     results.push(pages.search());
 
-    let mut files = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
+    let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
     if errors.is_empty() {
-        Ok(files)
+        Ok(())
     } else {
         Err(errors)
     }
@@ -116,6 +112,7 @@ struct Pages<'a> {
     sv: &'a SiteView<'a>,
     renderer: &'a Renderer,
     search_script: Asset,
+    sink: &'a dyn Sink,
 }
 
 impl<'a> Pages<'a> {
@@ -186,7 +183,7 @@ impl<'a> Pages<'a> {
         indices.iter().map(|&i| self.card(i)).collect()
     }
 
-    fn briefing(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+    fn briefing(&self, i: usize) -> Result<(), Diagnostic> {
         let site = self.site;
         let b = &site.briefings[i];
         let link = |j: usize| LinkView {
@@ -261,10 +258,10 @@ impl<'a> Pages<'a> {
             briefing: view,
         };
         self.renderer
-            .render("briefing.html", &ctx, &self.path_of(&b.url))
+            .render_to(self.sink, "briefing.html", &ctx, &self.path_of(&b.url))
     }
 
-    fn index_pages(&self) -> Vec<Result<OutputFile, Diagnostic>> {
+    fn index_pages(&self) -> Vec<Result<(), Diagnostic>> {
         let per = self.site.config.paginate;
         let all: Vec<usize> = (0..self.site.briefings.len()).collect();
         let chunks: Vec<&[usize]> = if all.is_empty() {
@@ -303,17 +300,12 @@ impl<'a> Pages<'a> {
                     },
                 };
                 self.renderer
-                    .render("index.html", &ctx, &self.path_of(&url))
+                    .render_to(self.sink, "index.html", &ctx, &self.path_of(&url))
             })
             .collect()
     }
 
-    fn term(
-        &self,
-        template: &str,
-        section: &str,
-        term: &'a Term,
-    ) -> Result<OutputFile, Diagnostic> {
+    fn term(&self, template: &str, section: &str, term: &'a Term) -> Result<(), Diagnostic> {
         let index = self
             .site
             .config
@@ -328,7 +320,7 @@ impl<'a> Pages<'a> {
             briefings: self.cards(&term.briefings),
         };
         self.renderer
-            .render(template, &ctx, &self.path_of(&term.url))
+            .render_to(self.sink, template, &ctx, &self.path_of(&term.url))
     }
 
     fn terms_index(
@@ -336,7 +328,7 @@ impl<'a> Pages<'a> {
         heading: &'a str,
         taxonomy: &'a str,
         terms: &'a [Term],
-    ) -> Result<OutputFile, Diagnostic> {
+    ) -> Result<(), Diagnostic> {
         let url = self.site.config.url(&format!("{taxonomy}/"));
         let ctx = TermsContext {
             site: self.sv,
@@ -354,10 +346,10 @@ impl<'a> Pages<'a> {
                 .collect(),
         };
         self.renderer
-            .render("terms.html", &ctx, &self.path_of(&url))
+            .render_to(self.sink, "terms.html", &ctx, &self.path_of(&url))
     }
 
-    fn companies_index(&self) -> Result<OutputFile, Diagnostic> {
+    fn companies_index(&self) -> Result<(), Diagnostic> {
         let url = self.site.config.url("companies/");
         let ctx = TermsContext {
             site: self.sv,
@@ -377,10 +369,10 @@ impl<'a> Pages<'a> {
                 .collect(),
         };
         self.renderer
-            .render("terms.html", &ctx, &self.path_of(&url))
+            .render_to(self.sink, "terms.html", &ctx, &self.path_of(&url))
     }
 
-    fn company(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+    fn company(&self, i: usize) -> Result<(), Diagnostic> {
         let entry = &self.site.companies[i];
         let c = &entry.company;
         let ctx = CompanyContext {
@@ -399,10 +391,10 @@ impl<'a> Pages<'a> {
             briefings: self.cards(&entry.briefings),
         };
         self.renderer
-            .render("company.html", &ctx, &self.path_of(&c.url))
+            .render_to(self.sink, "company.html", &ctx, &self.path_of(&c.url))
     }
 
-    fn stories_index(&self) -> Result<OutputFile, Diagnostic> {
+    fn stories_index(&self) -> Result<(), Diagnostic> {
         let url = self.site.config.url("stories/");
         let ctx = StoriesContext {
             site: self.sv,
@@ -420,10 +412,10 @@ impl<'a> Pages<'a> {
                 .collect(),
         };
         self.renderer
-            .render("stories.html", &ctx, &self.path_of(&url))
+            .render_to(self.sink, "stories.html", &ctx, &self.path_of(&url))
     }
 
-    fn story(&self, i: usize) -> Result<OutputFile, Diagnostic> {
+    fn story(&self, i: usize) -> Result<(), Diagnostic> {
         let entry = &self.site.stories[i];
         let s = &entry.story;
         let stories = self.site.config.url("stories/");
@@ -437,10 +429,10 @@ impl<'a> Pages<'a> {
             timeline: self.cards(&entry.briefings),
         };
         self.renderer
-            .render("story.html", &ctx, &self.path_of(&s.url))
+            .render_to(self.sink, "story.html", &ctx, &self.path_of(&s.url))
     }
 
-    fn page(&self, p: &'a crate::enrich::sections::Page) -> Result<OutputFile, Diagnostic> {
+    fn page(&self, p: &'a crate::enrich::sections::Page) -> Result<(), Diagnostic> {
         let ctx = PageContext {
             site: self.sv,
             canonical: self.canonical(&p.url),
@@ -452,10 +444,10 @@ impl<'a> Pages<'a> {
             extra: &p.extra,
         };
         self.renderer
-            .render("page.html", &ctx, &self.path_of(&p.url))
+            .render_to(self.sink, "page.html", &ctx, &self.path_of(&p.url))
     }
 
-    fn search(&self) -> Result<OutputFile, Diagnostic> {
+    fn search(&self) -> Result<(), Diagnostic> {
         let url = self.site.config.url("search/");
         let ctx = SearchContext {
             site: self.sv,
@@ -466,10 +458,10 @@ impl<'a> Pages<'a> {
             script_integrity: self.search_script.integrity.clone(),
         };
         self.renderer
-            .render("search.html", &ctx, &self.path_of(&url))
+            .render_to(self.sink, "search.html", &ctx, &self.path_of(&url))
     }
 
-    fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+    fn not_found(&self) -> Result<(), Diagnostic> {
         let latest: Vec<usize> = (0..self.site.briefings.len().min(5)).collect();
         let ctx = NotFoundContext {
             site: self.sv,
@@ -477,7 +469,8 @@ impl<'a> Pages<'a> {
             json_ld: String::new(),
             briefings: self.cards(&latest),
         };
-        self.renderer.render("404.html", &ctx, "404.html")
+        self.renderer
+            .render_to(self.sink, "404.html", &ctx, "404.html")
     }
 }
 

@@ -45,13 +45,18 @@ fn spawn_build(site: &Path, output: &Path, base_url: &str) -> Child {
         .expect("spawn briefing")
 }
 
-/// Whatever is left next to the output besides the output and its lock.
+/// Whatever is left next to the output besides the output, its lock and
+/// its build cache.
 fn leftovers(output: &Path) -> Vec<String> {
     let name = output.file_name().unwrap().to_string_lossy().into_owned();
     std::fs::read_dir(output.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(&format!(".{name}.briefing-")) && !n.ends_with("-lock"))
+        .filter(|n| {
+            n.starts_with(&format!(".{name}.briefing-"))
+                && !n.ends_with("-lock")
+                && !n.ends_with("-cache")
+        })
         .collect()
 }
 

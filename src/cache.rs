@@ -1,0 +1,134 @@
+//! The build cache, kept beside the output in `.NAME.briefing-cache/`:
+//! what the previous build produced and from what, so that the next build
+//! redoes only what an edit touches.
+//!
+//! Every cache file starts with a stamp naming the exact `briefing`
+//! executable that wrote it. A file that is missing, unreadable, truncated,
+//! written by another version or another build of the program, or that does
+//! not decode is simply not used: the build then does the work from
+//! scratch. A cache can make a build faster, never make it wrong.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::render::Key;
+use crate::render::sink::Hasher;
+
+/// Format of the cache files; bumped when their layout changes.
+const FORMAT: u32 = 1;
+
+/// The first bytes of every cache file.
+const MAGIC: &[u8; 8] = b"BRFCACHE";
+
+/// The cache folder of an output folder.
+pub fn dir_for(output: &Path) -> PathBuf {
+    crate::output::sibling(output, "cache")
+}
+
+/// Identifies this build of the program: its version and the size and
+/// modification time of its executable. Any rebuild of `briefing` makes
+/// every cache written by the previous one stale.
+pub fn identity() -> Key {
+    static IDENTITY: OnceLock<Key> = OnceLock::new();
+    *IDENTITY.get_or_init(|| {
+        let mut h = Hasher::new(u128::from(FORMAT));
+        h.bytes(env!("CARGO_PKG_VERSION").as_bytes());
+        let exe = std::env::current_exe().and_then(std::fs::metadata);
+        match exe {
+            Ok(meta) => {
+                let modified = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                h.value(&(meta.len(), modified));
+            }
+            // Without a way to tell builds apart, no cache is ever valid.
+            Err(_) => {
+                h.value(&std::time::SystemTime::now());
+            }
+        }
+        h.finish()
+    })
+}
+
+/// Reads a cache file written by [`write`]; `None` when it is missing,
+/// stale or damaged in any way.
+pub fn read<T: DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = std::fs::read(path).ok()?;
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (stamp, rest) = rest.split_at_checked(16)?;
+    let (checksum, body) = rest.split_at_checked(16)?;
+    if u128::from_le_bytes(stamp.try_into().ok()?) != identity()
+        || u128::from_le_bytes(checksum.try_into().ok()?) != crate::render::sink::key_of_bytes(body)
+    {
+        return None;
+    }
+    postcard::from_bytes(body).ok()
+}
+
+/// Writes a cache file atomically (a temporary file renamed into place).
+pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let body = postcard::to_stdvec(value)
+        .with_context(|| format!("could not encode the cache file `{}`", path.display()))?;
+    let mut bytes = Vec::with_capacity(body.len() + 40);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&identity().to_le_bytes());
+    bytes.extend_from_slice(&crate::render::sink::key_of_bytes(&body).to_le_bytes());
+    bytes.extend_from_slice(&body);
+    if let Some(parent) = path.parent() {
+        crate::fs::create_dir_all(parent)?;
+    }
+    let temporary = path.with_extension("tmp");
+    crate::fs::write(&temporary, &bytes)?;
+    crate::fs::rename(&temporary, path)
+}
+
+/// Removes a cache file; a file that cannot be removed is reported, since
+/// it could describe an output that no longer exists.
+pub fn invalidate(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err).with_context(|| format!("could not remove `{}`", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_rejects_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c/x.bin");
+        write(&path, &("hello", 42u64)).unwrap();
+        assert_eq!(read::<(String, u64)>(&path), Some(("hello".into(), 42)));
+        let good = std::fs::read(&path).unwrap();
+        for damaged in [
+            good[..good.len() - 1].to_vec(),
+            good[..10].to_vec(),
+            {
+                let mut flipped = good.clone();
+                *flipped.last_mut().unwrap() ^= 1;
+                flipped
+            },
+            b"garbage".to_vec(),
+            Vec::new(),
+        ] {
+            std::fs::write(&path, damaged).unwrap();
+            assert_eq!(read::<(String, u64)>(&path), None);
+        }
+        let mut other = good.clone();
+        other[MAGIC.len()] ^= 1; // another executable's stamp
+        std::fs::write(&path, other).unwrap();
+        assert_eq!(read::<(String, u64)>(&path), None);
+        invalidate(&path).unwrap();
+        invalidate(&path).unwrap();
+        assert_eq!(read::<(String, u64)>(&path), None);
+    }
+}

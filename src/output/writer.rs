@@ -1,0 +1,370 @@
+//! The sink of `build`: files are written as they are rendered, into the
+//! staging folder beside the output, so a build holds at most a few pages
+//! in memory at a time.
+//!
+//! Two ways to finish:
+//!
+//! - **clean** (no usable manifest of the previous build): the staging
+//!   folder holds the whole site and is swapped in atomically;
+//! - **incremental** (the manifest in the cache names every file of the
+//!   current output and the key it was made from): pages whose key did not
+//!   change are left where they are, and only new and changed files are
+//!   staged. Once every file is rendered without error, the manifest is
+//!   removed, a journal of the update is written, the staged files are
+//!   renamed into place one by one, files no longer produced are deleted,
+//!   and a new manifest is written. A build that fails before that point
+//!   leaves the output as it was; one killed during it is completed by the
+//!   next build, from the journal, before anything else. When more than half
+//!   of the files changed, the kept files are linked into the staging folder
+//!   and the whole folder is swapped in at once, as in a clean build.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::{MARKER, Staging, safe_relative};
+use crate::render::{Key, OutputFile, Sink};
+
+/// What the previous build left: every output file with the key it was
+/// made from, and what the build needs to skip itself when nothing changed.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Fingerprint of every input of the build (see `build::inputs`).
+    pub inputs: Key,
+    /// The earliest moment (Unix seconds) at which a scheduled briefing
+    /// becomes due, and the same inputs make another site.
+    pub until: Option<i64>,
+    /// What the build reported: summary figures and warnings.
+    pub report: Report,
+    /// Every output file, by path.
+    files: Vec<(String, Record)>,
+}
+
+/// What a build printed, to print it again when nothing changed.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Report {
+    /// Published briefings.
+    pub briefings: usize,
+    /// HTML pages written.
+    pub pages: usize,
+    /// Briefings held back as scheduled.
+    pub scheduled: usize,
+    /// Drafts held back.
+    pub drafts: usize,
+    /// The warnings, as printed.
+    pub warnings: String,
+}
+
+/// One output file as the manifest records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Record {
+    key: Key,
+    size: u64,
+    /// Modification time in nanoseconds since the epoch: a file changed by
+    /// anyone else since is never taken for the build's own.
+    modified: i128,
+}
+
+/// Where the manifest of an output folder is kept.
+pub fn manifest_path(output: &Path) -> PathBuf {
+    crate::cache::dir_for(output).join("manifest.bin")
+}
+
+/// Reads the manifest of `output` if it can be trusted: the output exists,
+/// was written by `briefing`, and the manifest is intact and current.
+pub fn previous_manifest(output: &Path) -> Option<Manifest> {
+    if !output.join(MARKER).is_file() {
+        return None;
+    }
+    crate::cache::read(&manifest_path(output))
+}
+
+impl Manifest {
+    /// HTML pages in the output.
+    pub fn pages(&self) -> usize {
+        self.files.iter().filter(|f| f.0.ends_with(".html")).count()
+    }
+}
+
+/// The build's sink on disk.
+pub struct Writer {
+    output: PathBuf,
+    staging: PathBuf,
+    previous: Option<HashMap<String, Record>>,
+    /// Path, record, and whether the file was written (staged) by this build.
+    records: Mutex<Vec<(String, Record, bool)>>,
+    failure: Mutex<Option<anyhow::Error>>,
+}
+
+impl Writer {
+    /// Starts writing into a fresh staging folder. With `previous`, files
+    /// whose key did not change are kept in the output as they are.
+    pub fn new(staging: &Staging<'_>, previous: Option<Manifest>) -> Result<Writer> {
+        crate::fs::remove_dir_all(staging.path())?;
+        crate::fs::create_dir_all(staging.path())?;
+        Ok(Writer {
+            output: staging.output.to_path_buf(),
+            staging: staging.path().to_path_buf(),
+            previous: previous.map(|m| m.files.into_iter().collect()),
+            records: Mutex::new(Vec::new()),
+            failure: Mutex::new(None),
+        })
+    }
+
+    /// Whether this build updates the previous output in place.
+    pub fn is_incremental(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    /// How many files were written and how many kept from the previous build.
+    pub fn counts(&self) -> (usize, usize) {
+        let records = lock(&self.records);
+        let written = records.iter().filter(|r| r.2).count();
+        (written, records.len() - written)
+    }
+
+    /// Puts the new site in place and returns its manifest (without the
+    /// build's `inputs`, `until` and `report`, which the caller fills in).
+    /// Call only after every file was handed to the sink without error.
+    pub fn finish(self, staging: &Staging<'_>) -> Result<Manifest> {
+        if let Some(err) = self.failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            return Err(err.context(format!(
+                "could not write the site to `{}`; the previous output is untouched",
+                self.output.display()
+            )));
+        }
+        let records = self.records.into_inner().unwrap_or_else(|p| p.into_inner());
+        let written = records.iter().filter(|r| r.2).count();
+        let manifest_path = manifest_path(&self.output);
+        crate::cache::invalidate(&manifest_path)?;
+        match &self.previous {
+            // When most files changed, the kept ones join the staged ones
+            // and the whole folder is swapped in at once.
+            Some(previous) if written * 2 <= records.len() => {
+                let journal = Journal {
+                    moves: records
+                        .iter()
+                        .filter(|r| r.2)
+                        .map(|r| r.0.clone())
+                        .collect(),
+                    removals: removed(previous, &records),
+                };
+                let journal_path = journal_path(&self.output);
+                crate::cache::write(&journal_path, &journal)?;
+                journal.apply(&self.output, &self.staging)?;
+                crate::cache::invalidate(&journal_path)?;
+            }
+            previous => {
+                if previous.is_some() {
+                    link_kept(&self.output, &self.staging, &records)?;
+                }
+                crate::fs::write(
+                    &self.staging.join(MARKER),
+                    b"Written by briefing; the whole folder is replaced on each build.\n",
+                )?;
+                staging.swap()?;
+            }
+        }
+        let mut files: Vec<(String, Record)> =
+            records.into_iter().map(|(p, r, _)| (p, r)).collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(Manifest {
+            files,
+            ..Manifest::default()
+        })
+    }
+
+    /// Removes what this build staged; the output stays as it was.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.staging);
+    }
+
+    fn fail(&self, err: anyhow::Error) {
+        let mut failure = lock(&self.failure);
+        if failure.is_none() {
+            *failure = Some(err);
+        }
+    }
+
+    fn write(&self, file: &OutputFile, key: Key) -> Result<Record> {
+        let rel = safe_relative(&file.path)?;
+        let path = self.staging.join(rel);
+        if let Some(parent) = path.parent() {
+            crate::fs::create_dir_all(parent)?;
+        }
+        let mut handle = std::fs::File::create(&path)
+            .with_context(|| format!("could not create `{}`", path.display()))?;
+        handle
+            .write_all(&file.bytes)
+            .with_context(|| format!("could not write `{}`", path.display()))?;
+        let meta = handle
+            .metadata()
+            .with_context(|| format!("could not read `{}`", path.display()))?;
+        Ok(Record {
+            key,
+            size: meta.len(),
+            modified: modified_nanos(&meta),
+        })
+    }
+}
+
+impl Sink for Writer {
+    fn wants_keys(&self) -> bool {
+        true
+    }
+
+    fn unchanged(&self, path: &str, key: Key) -> bool {
+        let Some(record) = self.previous.as_ref().and_then(|p| p.get(path)) else {
+            return false;
+        };
+        if record.key != key {
+            return false;
+        }
+        let Ok(rel) = safe_relative(path) else {
+            return false;
+        };
+        let on_disk = std::fs::symlink_metadata(self.output.join(rel));
+        let intact = on_disk.is_ok_and(|meta| {
+            meta.is_file() && meta.len() == record.size && modified_nanos(&meta) == record.modified
+        });
+        if intact {
+            lock(&self.records).push((path.to_owned(), *record, false));
+        }
+        intact
+    }
+
+    fn put(&self, file: OutputFile, key: Key) {
+        if lock(&self.failure).is_some() {
+            return;
+        }
+        // A file known only by its bytes that did not change stays in place.
+        if self.unchanged(&file.path, key) {
+            return;
+        }
+        match self.write(&file, key) {
+            Ok(record) => lock(&self.records).push((file.path, record, true)),
+            Err(err) => self.fail(err),
+        }
+    }
+
+    fn paths(&self) -> Vec<String> {
+        lock(&self.records).iter().map(|r| r.0.clone()).collect()
+    }
+}
+
+/// An update in place, written down before it starts: a build killed while
+/// it moves files is completed by the next one (see [`recover`]).
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    /// Staged files to move into the output.
+    moves: Vec<String>,
+    /// Output files to delete.
+    removals: Vec<String>,
+}
+
+fn journal_path(output: &Path) -> PathBuf {
+    crate::cache::dir_for(output).join("journal.bin")
+}
+
+impl Journal {
+    /// Moves the staged files into the output and deletes the files the new
+    /// site no longer has. Safe to run again after an interruption: a file
+    /// already moved or deleted is skipped.
+    fn apply(&self, output: &Path, staging: &Path) -> Result<()> {
+        for path in &self.moves {
+            let rel = safe_relative(path)?;
+            let (from, target) = (staging.join(&rel), output.join(&rel));
+            if std::fs::symlink_metadata(&from).is_err() {
+                continue;
+            }
+            if let Some(parent) = target.parent() {
+                crate::fs::create_dir_all(parent)?;
+            }
+            crate::fs::rename(&from, &target)?;
+        }
+        for path in &self.removals {
+            let rel = safe_relative(path)?;
+            let target = output.join(&rel);
+            match std::fs::remove_file(&target) {
+                Ok(()) => {}
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => {
+                    return Err(err)
+                        .with_context(|| format!("could not remove `{}`", target.display()));
+                }
+            }
+            // Folders left empty go too, as a clean build would not make them.
+            let mut dir = target.parent();
+            while let Some(d) = dir {
+                if d == output || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Completes an update in place that a killed build left half done, so
+/// that the output is the new site whole. Call with the output's lock held,
+/// before the staging folder is cleared.
+pub fn recover(output: &Path, staging: &Path) -> Result<()> {
+    let path = journal_path(output);
+    if let Some(journal) = crate::cache::read::<Journal>(&path) {
+        journal.apply(output, staging)?;
+    }
+    crate::cache::invalidate(&path)
+}
+
+/// The previous build's files that this build did not produce.
+fn removed(previous: &HashMap<String, Record>, records: &[(String, Record, bool)]) -> Vec<String> {
+    let kept: std::collections::HashSet<&str> = records.iter().map(|r| r.0.as_str()).collect();
+    let mut gone: Vec<String> = previous
+        .keys()
+        .filter(|p| !kept.contains(p.as_str()))
+        .cloned()
+        .collect();
+    gone.sort();
+    gone
+}
+
+/// Links the files kept from the previous output into the staging folder
+/// (copies them where links are not possible), so that it holds the whole
+/// new site.
+fn link_kept(output: &Path, staging: &Path, records: &[(String, Record, bool)]) -> Result<()> {
+    use rayon::prelude::*;
+    records
+        .par_iter()
+        .filter(|r| !r.2)
+        .try_for_each(|(path, _, _)| {
+            let rel = safe_relative(path)?;
+            let (from, to) = (output.join(&rel), staging.join(&rel));
+            if let Some(parent) = to.parent() {
+                crate::fs::create_dir_all(parent)?;
+            }
+            if std::fs::hard_link(&from, &to).is_err() {
+                std::fs::copy(&from, &to)
+                    .with_context(|| format!("could not copy `{}`", from.display()))?;
+            }
+            Ok(())
+        })
+}
+
+fn modified_nanos(meta: &std::fs::Metadata) -> i128 {
+    match meta.modified() {
+        Ok(t) => match t.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_nanos() as i128,
+            Err(e) => -(e.duration().as_nanos() as i128),
+        },
+        Err(_) => 0,
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
