@@ -2,10 +2,11 @@
 //! render. Returns the files of the site and every problem found; writing
 //! them is the caller's choice (build writes, check and serve do not).
 
+mod reuse;
 mod route;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -34,6 +35,11 @@ pub struct Options {
     pub future: bool,
     /// The build's "now"; the clock when `None`.
     pub now: Option<jiff::Timestamp>,
+    /// Where the enrichment cache is kept; `None` for no cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Whether to take briefings from the cache (`false`: enrich every
+    /// briefing again, then rewrite the cache).
+    pub reuse: bool,
 }
 
 /// A successful build.
@@ -228,6 +234,19 @@ fn inputs(root: &Path, options: &Options, files: &[SourceFile], theme: &Theme) -
     h.finish()
 }
 
+/// What every briefing's enrichment depends on besides its own file and
+/// links: the program, `briefing.toml`, the options and the known companies.
+fn enrichment_key(config: &Config, options: &Options, known: &[KnownCompany]) -> Key {
+    let mut h = Hasher::new(crate::cache::identity());
+    let text = std::fs::read(config.root.join(crate::config::FILE_NAME)).ok();
+    h.value(&text);
+    h.value(&(&options.base_url, options.drafts, options.future));
+    for c in known {
+        h.value(&(&c.name, &c.aliases));
+    }
+    h.finish()
+}
+
 fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     crate::diag::sort(&mut diags);
     diags
@@ -315,25 +334,66 @@ fn enrich_all(
         companies: &companies,
         now: options.now.unwrap_or_else(jiff::Timestamp::now),
     };
-    let results: Vec<crate::enrich::Enriched<route::Enriched>> = parsed
-        .into_par_iter()
+    let global = enrichment_key(config, options, &known);
+    let mut cache = match &options.cache_dir {
+        Some(dir) if options.reuse => reuse::Cache::load(dir, global),
+        Some(dir) => reuse::Cache::fresh(dir, global),
+        None => reuse::Cache::none(),
+    };
+    // Each file with its route, its cache key and what the cache holds.
+    let work: Vec<_> = parsed
+        .into_iter()
         .filter_map(|p| {
             let file = p.file();
             let (slug, url) = routes.of(&file.content_path)?;
-            let (slug, url) = (slug.to_owned(), url.to_owned());
-            Some(guarded(file, || p.enrich(slug, url, &env)))
+            let key = reuse::entry_key(global, file, slug, url);
+            let cached = match p {
+                Parsed::Briefing(..) => cache.take(file, key, routes),
+                _ => None,
+            };
+            Some((p, slug.to_owned(), url.to_owned(), key, cached))
+        })
+        .collect();
+    type Outcome = (
+        crate::enrich::Enriched<route::Enriched>,
+        reuse::Key,
+        Option<reuse::Lookups>,
+        bool,
+    );
+    let results: Vec<Outcome> = work
+        .into_par_iter()
+        .map(|(p, slug, url, key, cached)| {
+            if let Some((lookups, mut b)) = cached {
+                b.scheduled = b.date.zoned.timestamp() > env.now;
+                let item = route::Enriched::Briefing(Box::new(b));
+                return (Ok((item, Vec::new())), key, Some(lookups), false);
+            }
+            let file = p.file();
+            let recording = reuse::Recording::new(routes);
+            let local = Env {
+                resolver: &recording,
+                ..env
+            };
+            let result = guarded(file, || p.enrich(slug, url, &local));
+            (result, key, Some(recording.into_lookups()), true)
         })
         .collect();
     let mut briefings = Vec::new();
+    // Key, lookups and freshness of each briefing that may be cached.
+    let mut cacheable = Vec::new();
     let mut pages = Vec::new();
     let mut company_list = Vec::new();
     let mut stories = Vec::new();
-    for r in results {
+    for (r, key, lookups, fresh) in results {
         match r {
             Ok((item, warnings)) => {
+                let clean = warnings.is_empty();
                 diags.extend(warnings);
                 match item {
-                    route::Enriched::Briefing(b) => briefings.push(*b),
+                    route::Enriched::Briefing(b) => {
+                        cacheable.push(lookups.filter(|_| clean).map(|l| (key, l, fresh)));
+                        briefings.push(*b);
+                    }
                     route::Enriched::Page(p) => pages.push(p),
                     route::Enriched::Company(c) => company_list.push(c),
                     route::Enriched::Story(s) => stories.push(s),
@@ -343,6 +403,18 @@ fn enrich_all(
         }
     }
     timings.lap("markdown+enrich");
+    let current: Vec<_> = briefings
+        .iter()
+        .zip(&cacheable)
+        .filter_map(|(b, c)| c.as_ref().map(|(key, l, fresh)| (*key, l, b, *fresh)))
+        .collect();
+    if let Err(err) = cache.save(&current) {
+        let msg =
+            format!("could not save the build cache ({err:#}); the next build will redo its work");
+        diags.push(Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg).warning());
+    }
+    drop(current);
+    timings.lap("cache");
     *next_due = briefings
         .iter()
         .filter(|b| b.scheduled)

@@ -141,6 +141,11 @@ impl Site {
         let (tags, tag_index) = terms(&config, "tags", &briefings, |b| &b.tags);
         let (authors, author_index) = terms(&config, "authors", &briefings, |b| &b.authors);
         let (companies, company_index) = company_entries(&config, companies, &briefings);
+        // Every name as written, so that pages look terms up without
+        // slugifying the same names again for every card.
+        let tag_index = by_name(tag_index, briefings.iter().flat_map(|b| &b.tags));
+        let author_index = by_name(author_index, briefings.iter().flat_map(|b| &b.authors));
+        let company_index = by_name(company_index, briefings.iter().flat_map(|b| &b.companies));
         let (stories, story_index) = story_entries(stories, &briefings);
         Ok(Site {
             config,
@@ -160,27 +165,52 @@ impl Site {
 
     /// The tag of a name as written in a briefing.
     pub fn tag(&self, name: &str) -> Option<&Term> {
-        self.tag_index.get(&term_key(name)).map(|&i| &self.tags[i])
+        lookup(&self.tag_index, name).map(|i| &self.tags[i])
     }
 
     /// The author of a name.
     pub fn author(&self, name: &str) -> Option<&Term> {
-        self.author_index
-            .get(&term_key(name))
-            .map(|&i| &self.authors[i])
+        lookup(&self.author_index, name).map(|i| &self.authors[i])
     }
 
     /// The company of a name.
     pub fn company(&self, name: &str) -> Option<&CompanyEntry> {
-        self.company_index
-            .get(&term_key(name))
-            .map(|&i| &self.companies[i])
+        lookup(&self.company_index, name).map(|i| &self.companies[i])
     }
 
     /// The story of a slug.
     pub fn story(&self, slug: &str) -> Option<&StoryEntry> {
         self.story_index.get(slug).map(|&i| &self.stories[i])
     }
+}
+
+/// Adds every name as written to an index by term key.
+fn by_name<'n>(
+    mut index: HashMap<String, usize>,
+    names: impl Iterator<Item = &'n String>,
+) -> HashMap<String, usize> {
+    let mut seen = std::collections::HashSet::new();
+    for name in names {
+        if seen.insert(name.as_str())
+            && let Some(&i) = index.get(&term_key(name))
+        {
+            index.insert(name_key(name), i);
+        }
+    }
+    index
+}
+
+/// A name as written, kept apart from term keys (which never hold a NUL).
+fn name_key(name: &str) -> String {
+    format!("\0{name}")
+}
+
+/// A term's index by name as written, else by its term key.
+fn lookup(index: &HashMap<String, usize>, name: &str) -> Option<usize> {
+    index
+        .get(&name_key(name))
+        .or_else(|| index.get(&term_key(name)))
+        .copied()
 }
 
 /// Names that differ only in case, accents or punctuation are one term. A

@@ -41,6 +41,8 @@ impl Args {
             drafts: self.drafts,
             future: self.future,
             now: Some(now),
+            cache_dir: Some(crate::cache::dir_for(&output)),
+            reuse: !self.no_cache,
         };
         crate::output::with_output(&output, |staging| {
             let previous = if self.no_cache {

@@ -62,6 +62,7 @@ impl Args {
             drafts: self.drafts,
             future: self.future,
             now: None,
+            ..Options::default()
         };
         let built = match build(site, &options) {
             Ok(built) => built,

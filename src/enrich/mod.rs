@@ -55,7 +55,7 @@ pub struct Env<'a> {
 }
 
 /// A date with its display forms.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Date {
     /// The date in the site's time zone.
     pub zoned: Zoned,
@@ -73,7 +73,7 @@ impl Date {
 }
 
 /// One key point.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct KeyPoint {
     /// The bold lead-in, without its colon.
     pub label: Option<String>,
@@ -84,7 +84,7 @@ pub struct KeyPoint {
 }
 
 /// A source the briefing is based on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// Absolute http(s) URL.
     pub url: String,
@@ -95,7 +95,7 @@ pub struct Source {
 }
 
 /// One entry of the visible update history.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Update {
     /// When.
     pub date: Date,
@@ -104,9 +104,10 @@ pub struct Update {
 }
 
 /// Where a content item came from, for messages after this stage.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
-    /// The file.
+    /// The file (not kept in the build cache: the build has just read it).
+    #[serde(skip)]
     pub file: SourceFile,
     /// Byte span of each front-matter value.
     pub spans: BTreeMap<String, Range<usize>>,
@@ -144,7 +145,7 @@ impl Origin {
 }
 
 /// A briefing, complete: every field the templates and feeds need.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Briefing {
     /// Where it came from.
     pub origin: Origin,
@@ -181,6 +182,7 @@ pub struct Briefing {
     /// Visible update history, oldest first.
     pub updates: Vec<Update>,
     /// Front matter's `extra`.
+    #[serde(with = "json_text")]
     pub extra: serde_json::Value,
     /// Rendered body and what rendering learned about it.
     pub body: Rendered,
@@ -188,6 +190,21 @@ pub struct Briefing {
     pub body_markdown: String,
     /// Reading time in minutes.
     pub reading_minutes: usize,
+}
+
+/// A JSON value kept as its text, for encodings that cannot describe
+/// themselves (the build cache).
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &serde_json::Value, s: S) -> Result<S::Ok, S::Error> {
+        value.to_string().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<serde_json::Value, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// Most tags, companies or authors one briefing may list. Each term gets a

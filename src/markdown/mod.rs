@@ -47,7 +47,7 @@ mod tests;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use highlight::Highlighter;
 pub use ids::slugify_id;
@@ -133,7 +133,7 @@ pub struct RenderInput<'a, 'e> {
 }
 
 /// A rendered body and what was learnt while rendering it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rendered {
     /// The body as HTML, safe to embed in a page.
     pub html: String,
@@ -155,7 +155,7 @@ pub struct Rendered {
 }
 
 /// One heading in the table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TocEntry {
     /// 1 for `<h1>` … 6 for `<h6>`.
     pub level: u8,
@@ -169,7 +169,7 @@ pub struct TocEntry {
 }
 
 /// Whether a [`LinkRef`] came from a link or an image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkKind {
     /// `[text](url)`, `<url>` or a reference link.
@@ -179,7 +179,7 @@ pub enum LinkKind {
 }
 
 /// A link or image target as it appears in the output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkRef {
     /// The target after rewriting: a resolved content link, `#` for a link
     /// that was removed, `mailto:` for e-mail autolinks, otherwise as written.
@@ -191,7 +191,7 @@ pub struct LinkRef {
 }
 
 /// An image as it appears in the output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImageRef {
     /// The `src` after rewriting.
     pub src: String,
@@ -202,7 +202,7 @@ pub struct ImageRef {
 }
 
 /// Something wrong with the content, found while rendering.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// The offending source, relative to the body.
     pub range: Range<usize>,

@@ -59,7 +59,7 @@ pub struct TermView<'a> {
 }
 
 /// A date as the templates need it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct DateView {
     /// ISO 8601 / RFC 3339, for `<time datetime>` and machine use.
     pub iso: String,

@@ -13,9 +13,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Which part of the site a content file belongs to, decided by its folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     /// Any `*.md` outside the reserved folders.
+    #[default]
     Briefing,
     /// `content/pages/`: standalone pages such as About.
     Page,
@@ -26,7 +27,7 @@ pub enum Kind {
 }
 
 /// One content file as read from disk: UTF-8, BOM stripped, line endings `\n`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SourceFile {
     /// Path shown in messages: relative to the site root (`content/2025/x.md`).
     pub display_path: PathBuf,

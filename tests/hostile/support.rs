@@ -38,6 +38,7 @@ pub fn build_in_memory(root: &Path) -> Result<Built, Vec<Diagnostic>> {
         drafts: true,
         future: true,
         now: Some("2026-01-01T00:00:00Z".parse().expect("valid timestamp")),
+        ..Options::default()
     };
     build(root, &options)
 }
