@@ -3,6 +3,8 @@
 //! them is the caller's choice (build writes, check and serve do not).
 
 mod reuse;
+
+pub use reuse::Memo;
 mod route;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -60,6 +62,9 @@ pub struct Built {
     /// When the earliest scheduled briefing becomes due (the site changes
     /// then even if no file does).
     pub next_due: Option<jiff::Timestamp>,
+    /// What a later build needs to reuse this build's briefings (see
+    /// [`Memo::new`]).
+    pub reusable: Vec<(String, Key, reuse::Lookups)>,
 }
 
 /// Wall time of each stage of a build, for `build --timings`.
@@ -91,7 +96,7 @@ impl Timings {
 /// diagnostic (errors and warnings), sorted.
 pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
     let sink = Memory::default();
-    let mut built = build_to(root, options, &sink, None)?
+    let mut built = build_to(root, options, &sink, None, None)?
         .expect("a build asked to skip nothing produces a site");
     built.files = sink.into_files();
     Ok(built)
@@ -99,12 +104,15 @@ pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
 
 /// Builds the site at `root`, handing every file to `sink` as it is made
 /// (`Built::files` stays empty). Returns `Ok(None)`, having rendered
-/// nothing, when the fingerprint of every input equals `unless`.
+/// nothing, when the fingerprint of every input equals `unless`. Briefings
+/// come from `memo` (a previous build in the same process) or else from
+/// the cache in `options.cache_dir` when they can.
 pub fn build_to(
     root: &Path,
     options: &Options,
     sink: &dyn Sink,
     unless: Option<Key>,
+    memo: Option<Memo>,
 ) -> Result<Option<Built>, Vec<Diagnostic>> {
     let started = Instant::now();
     let mut timings = Timings::start();
@@ -147,8 +155,7 @@ pub fn build_to(
     let parsed = parse_all(&files, &mut diags);
     let routes = Routes::assign(&config, &parsed, &mut diags);
     timings.lap("parse");
-    let mut next_due = None;
-    let site = enrich_all(
+    let (site, Learned { next_due, reusable }) = enrich_all(
         &config,
         parsed,
         &routes,
@@ -156,7 +163,7 @@ pub fn build_to(
         options,
         &mut diags,
         &mut timings,
-        &mut next_due,
+        memo,
     );
     timings.lap("assemble");
     let (Some(site), Some(renderer)) = (site, renderer) else {
@@ -202,6 +209,7 @@ pub fn build_to(
         timings,
         inputs,
         next_due,
+        reusable,
     }))
 }
 
@@ -301,6 +309,14 @@ fn parse_all<'f>(files: &'f [SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Pa
     parsed
 }
 
+/// What enrichment learns for the rest of the build besides the site.
+struct Learned {
+    /// See [`Built::next_due`].
+    next_due: Option<jiff::Timestamp>,
+    /// See [`Built::reusable`].
+    reusable: Vec<(String, Key, reuse::Lookups)>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn enrich_all(
     config: &Config,
@@ -310,8 +326,8 @@ fn enrich_all(
     options: &Options,
     diags: &mut Vec<Diagnostic>,
     timings: &mut Timings,
-    next_due: &mut Option<jiff::Timestamp>,
-) -> Option<Site> {
+    memo: Option<Memo>,
+) -> (Option<Site>, Learned) {
     let known: Vec<KnownCompany> = parsed
         .iter()
         .filter_map(|p| match p {
@@ -335,10 +351,11 @@ fn enrich_all(
         now: options.now.unwrap_or_else(jiff::Timestamp::now),
     };
     let global = enrichment_key(config, options, &known);
-    let mut cache = match &options.cache_dir {
-        Some(dir) if options.reuse => reuse::Cache::load(dir, global),
-        Some(dir) => reuse::Cache::fresh(dir, global),
-        None => reuse::Cache::none(),
+    let mut cache = match (&options.cache_dir, memo) {
+        (_, Some(memo)) => reuse::Cache::from_memo(memo),
+        (Some(dir), None) if options.reuse => reuse::Cache::load(dir, global),
+        (Some(dir), None) => reuse::Cache::fresh(dir, global),
+        (None, None) => reuse::Cache::none(),
     };
     // Each file with its route, its cache key and what the cache holds.
     let work: Vec<_> = parsed
@@ -413,9 +430,13 @@ fn enrich_all(
             format!("could not save the build cache ({err:#}); the next build will redo its work");
         diags.push(Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg).warning());
     }
+    let reusable = current
+        .iter()
+        .map(|(key, lookups, b, _)| (b.origin.file.content_path.clone(), *key, (*lookups).clone()))
+        .collect();
     drop(current);
     timings.lap("cache");
-    *next_due = briefings
+    let next_due = briefings
         .iter()
         .filter(|b| b.scheduled)
         .map(|b| b.date.zoned.timestamp())
@@ -424,7 +445,8 @@ fn enrich_all(
         drafts: options.drafts,
         future: options.future,
     };
-    match Site::assemble(
+    let learned = Learned { next_due, reusable };
+    let site = match Site::assemble(
         config.clone(),
         briefings,
         pages,
@@ -437,5 +459,6 @@ fn enrich_all(
             diags.extend(errs);
             None
         }
-    }
+    };
+    (site, learned)
 }

@@ -79,6 +79,15 @@ impl Cache {
         cache
     }
 
+    /// A cache holding what a previous build in this process enriched;
+    /// saves nothing.
+    pub fn from_memo(memo: Memo) -> Cache {
+        Cache {
+            entries: memo.0,
+            ..Cache::none()
+        }
+    }
+
     /// A cache in `dir` that starts empty (`--no-cache`), to be saved.
     pub fn fresh(dir: &Path, global: Key) -> Cache {
         Cache {
@@ -154,6 +163,33 @@ impl Cache {
             Some(err) => Err(err),
             None => Ok(()),
         }
+    }
+}
+
+/// Briefings a build enriched, kept in memory for the next build of the
+/// same process (`serve`).
+#[derive(Default)]
+pub struct Memo(HashMap<String, (Key, Lookups, Briefing)>);
+
+impl Memo {
+    /// Pairs a build's briefings with its [`Built::reusable`] list; the
+    /// briefings not in it are dropped.
+    ///
+    /// [`Built::reusable`]: super::Built::reusable
+    pub fn new(briefings: Vec<Briefing>, reusable: Vec<(String, Key, Lookups)>) -> Memo {
+        let mut meta: HashMap<String, (Key, Lookups)> = reusable
+            .into_iter()
+            .map(|(path, key, lookups)| (path, (key, lookups)))
+            .collect();
+        Memo(
+            briefings
+                .into_iter()
+                .filter_map(|b| {
+                    let (key, lookups) = meta.remove(&b.origin.file.content_path)?;
+                    Some((b.origin.file.content_path.clone(), (key, lookups, b)))
+                })
+                .collect(),
+        )
     }
 }
 

@@ -50,15 +50,22 @@ impl Args {
             } else {
                 writer::previous_manifest(&output)
             };
-            // Nothing to do when no input changed and no scheduled
-            // briefing fell due since.
+            // Nothing to do when no input changed, no scheduled briefing
+            // fell due since, and the output is as the last build left it.
             let unchanged = previous
                 .as_ref()
                 .filter(|m| m.until.is_none_or(|due| now.as_second() < due))
+                .filter(|m| m.intact(&output))
                 .map(|m| (m.inputs, m.report.clone()));
             let writer = Writer::new(staging, previous)?;
             let started = std::time::Instant::now();
-            match build_to(site, &options, &writer, unchanged.as_ref().map(|u| u.0)) {
+            match build_to(
+                site,
+                &options,
+                &writer,
+                unchanged.as_ref().map(|u| u.0),
+                None,
+            ) {
                 Err(diags) => {
                     writer.abandon();
                     print_diagnostics(&diags);

@@ -312,6 +312,16 @@ pub fn briefing(
         ),
     };
     let companies = companies_of(&fm, &body, env);
+    // After this stage only the search index reads the plain text, and only
+    // its beginning: the rest is not kept (nor cached).
+    let mut body = body;
+    if let Some((end, _)) = body
+        .plain_text
+        .char_indices()
+        .nth(crate::output::search::BODY_CHARS + 1)
+    {
+        body.plain_text.truncate(end);
+    }
 
     let item = move || {
         let date = date?;

@@ -142,7 +142,8 @@ pub struct Rendered {
     /// Every id the body defines (headings, footnotes), for anchor checks.
     pub heading_ids: Vec<String>,
     /// The visible text, blocks separated by newlines; code blocks, raw HTML
-    /// and image alt text excluded. For search and summaries.
+    /// and image alt text excluded. For search and summaries. A briefing
+    /// keeps only as much as its search entry shows.
     pub plain_text: String,
     /// Words in `plain_text`.
     pub word_count: usize,

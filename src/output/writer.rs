@@ -84,6 +84,21 @@ pub fn previous_manifest(output: &Path) -> Option<Manifest> {
 }
 
 impl Manifest {
+    /// Whether every file the manifest names is still in the output as the
+    /// build left it (same size and modification time).
+    pub fn intact(&self, output: &Path) -> bool {
+        use rayon::prelude::*;
+        self.files.par_iter().all(|(path, record)| {
+            safe_relative(path).is_ok_and(|rel| {
+                std::fs::symlink_metadata(output.join(rel)).is_ok_and(|meta| {
+                    meta.is_file()
+                        && meta.len() == record.size
+                        && modified_nanos(&meta) == record.modified
+                })
+            })
+        })
+    }
+
     /// HTML pages in the output.
     pub fn pages(&self) -> usize {
         self.files.iter().filter(|f| f.0.ends_with(".html")).count()

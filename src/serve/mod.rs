@@ -74,11 +74,11 @@ pub fn run(root: &Path, settings: &Settings) -> anyhow::Result<()> {
     };
 
     let shared = Arc::new(Shared::new());
-    let mut reporter = watch::Reporter::default();
-    watch::build_and_apply(root, &options, &shared, &mut reporter);
+    let mut session = watch::Session::default();
+    watch::build_and_apply(root, &options, &shared, &mut session);
     let watch_root = std::fs::canonicalize(root)
         .with_context(|| format!("could not resolve `{}`", root.display()))?;
-    watch::spawn(watch_root, options, Arc::clone(&shared), reporter)?;
+    watch::spawn(watch_root, options, Arc::clone(&shared), session)?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -96,9 +96,10 @@ impl Shared {
         (first, receiver)
     }
 
-    /// Takes in the result of a build: swaps in the new files when they
+    /// Takes in the result of a build (the files it rendered, and the paths
+    /// of those it kept as they were): swaps in the new files when they
     /// differ, remembers a failure, and tells every browser.
-    pub fn apply(&self, result: Result<Built, Vec<Diagnostic>>) -> Applied {
+    pub fn apply(&self, result: Result<(Built, Vec<String>), Vec<Diagnostic>>) -> Applied {
         let mut failure = self.failure.lock().unwrap_or_else(|e| e.into_inner());
         let old = self.snapshot();
         let (message, applied) = match result {
@@ -107,10 +108,10 @@ impl Shared {
                 *failure = Some(message.clone());
                 (message, Applied::Failed)
             }
-            Ok(built) => {
+            Ok((built, kept)) => {
                 *failure = None;
                 let millis = built.millis;
-                let (files, changed) = diff(&old.files, built.files);
+                let (files, changed) = diff(&old.files, built.files, &kept);
                 if changed.is_empty() && old.generation > 0 {
                     let message = reload::ok(&self.instance, old.generation);
                     (message, Applied::Unchanged { millis })
@@ -146,14 +147,26 @@ impl Default for Shared {
     }
 }
 
-/// The new file map, reusing the old bytes where a file did not change, and
-/// the sorted paths that changed, were added or were removed.
+/// The new file map, reusing the old bytes where a file did not change (or
+/// was `kept` without being rendered again), and the sorted paths that
+/// changed, were added or were removed.
 pub fn diff(
     old: &HashMap<String, Bytes>,
     new: Vec<OutputFile>,
+    kept: &[String],
 ) -> (HashMap<String, Bytes>, Vec<String>) {
-    let mut files = HashMap::with_capacity(new.len());
+    let mut files = HashMap::with_capacity(new.len() + kept.len());
     let mut changed = Vec::new();
+    for path in kept {
+        match old.get(path) {
+            Some(bytes) => {
+                files.insert(path.clone(), bytes.clone());
+            }
+            // Kept by key but not served: cannot happen, but never serve a
+            // hole.
+            None => changed.push(path.clone()),
+        }
+    }
     for OutputFile { path, bytes } in new {
         let bytes = match old.get(&path) {
             Some(same) if same[..] == bytes[..] => same.clone(),
@@ -185,11 +198,13 @@ mod tests {
         let (old, changed) = diff(
             &HashMap::new(),
             vec![file("a.html", "a"), file("b.css", "b"), file("c.txt", "c")],
+            &[],
         );
         assert_eq!(changed, ["a.html", "b.css", "c.txt"]);
         let (new, changed) = diff(
             &old,
-            vec![file("a.html", "a"), file("b.css", "B"), file("d.xml", "d")],
+            vec![file("b.css", "B"), file("d.xml", "d")],
+            &["a.html".to_owned()],
         );
         assert_eq!(changed, ["b.css", "c.txt", "d.xml"]);
         assert_eq!(&new["b.css"][..], b"B");
@@ -198,8 +213,8 @@ mod tests {
 
     #[test]
     fn diff_of_identical_output_is_empty() {
-        let (old, _) = diff(&HashMap::new(), vec![file("a.html", "a")]);
-        let (_, changed) = diff(&old, vec![file("a.html", "a")]);
+        let (old, _) = diff(&HashMap::new(), vec![file("a.html", "a")], &[]);
+        let (_, changed) = diff(&old, vec![file("a.html", "a")], &[]);
         assert!(changed.is_empty());
     }
 }

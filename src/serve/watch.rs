@@ -15,9 +15,13 @@ use notify::event::ModifyKind;
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use super::state::{Applied, Shared};
-use crate::build::{Built, Options};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::build::{Built, Memo, Options};
 use crate::cli::{plural, print_diagnostics};
 use crate::diag::Diagnostic;
+use crate::render::{Key, OutputFile, Sink};
 
 /// How long the files must be quiet before a rebuild starts.
 const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -26,38 +30,119 @@ const MAX_DELAY: Duration = Duration::from_millis(500);
 /// The folders of a site that a build reads.
 const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
 
-/// Builds the site again after a change. Kept behind this one function so
-/// that an incremental build can take its place.
-pub fn rebuild(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
-    crate::build::build(root, options)
+/// Builds the site again after a change, reusing what the previous good
+/// build of this session made from the same inputs: unchanged briefings are
+/// not enriched again, and pages whose context did not change are not
+/// rendered again. `Built::files` holds only the files rendered; the second
+/// value lists the files kept as the previous build made them.
+pub fn rebuild(
+    root: &Path,
+    options: &Options,
+    session: &mut Session,
+) -> Result<(Built, Vec<String>), Vec<Diagnostic>> {
+    let sink = Remembering {
+        previous: &session.keys,
+        rendered: Mutex::new(Vec::new()),
+        kept: Mutex::new(Vec::new()),
+    };
+    // A failed build consumes the memo: the next one enriches everything.
+    let memo = session.memo.take();
+    let mut built = crate::build::build_to(root, options, &sink, None, memo)?
+        .expect("a build asked to skip nothing produces a site");
+    let rendered = sink
+        .rendered
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    let kept = sink.kept.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut keys: HashMap<String, Key> = kept.iter().cloned().collect();
+    let mut files = Vec::with_capacity(rendered.len());
+    for (file, key) in rendered {
+        keys.insert(file.path.clone(), key);
+        files.push(file);
+    }
+    session.keys = keys;
+    let briefings = std::mem::take(&mut built.site.briefings);
+    session.memo = Some(Memo::new(briefings, std::mem::take(&mut built.reusable)));
+    built.files = files;
+    Ok((built, kept.into_iter().map(|(path, _)| path).collect()))
 }
 
-/// Prints what each build did, repeating warnings only when they change.
-#[derive(Debug, Default)]
-pub struct Reporter {
+/// What lasts from one build of a `serve` session to the next: the key of
+/// every file served, the briefings enriched, and the warnings printed
+/// (repeated only when they change).
+#[derive(Default)]
+pub struct Session {
     last_warnings: Vec<String>,
+    keys: HashMap<String, Key>,
+    memo: Option<Memo>,
+}
+
+/// The sink of a `serve` build: remembers the keys of the previous build's
+/// files, whose bytes the server still holds.
+struct Remembering<'a> {
+    previous: &'a HashMap<String, Key>,
+    rendered: Mutex<Vec<(OutputFile, Key)>>,
+    kept: Mutex<Vec<(String, Key)>>,
+}
+
+impl Sink for Remembering<'_> {
+    fn wants_keys(&self) -> bool {
+        true
+    }
+
+    fn unchanged(&self, path: &str, key: Key) -> bool {
+        let same = key != 0 && self.previous.get(path) == Some(&key);
+        if same {
+            self.kept
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((path.to_owned(), key));
+        }
+        same
+    }
+
+    fn put(&self, file: OutputFile, key: Key) {
+        if !self.unchanged(&file.path, key) {
+            self.rendered
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((file, key));
+        }
+    }
+
+    fn paths(&self) -> Vec<String> {
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let rendered = self.rendered.lock().unwrap_or_else(|p| p.into_inner());
+        kept.iter()
+            .map(|(p, _)| p.clone())
+            .chain(rendered.iter().map(|(f, _)| f.path.clone()))
+            .collect()
+    }
 }
 
 /// Runs one build, prints its outcome and hands it to the server.
-pub fn build_and_apply(root: &Path, options: &Options, shared: &Shared, reporter: &mut Reporter) {
+pub fn build_and_apply(root: &Path, options: &Options, shared: &Shared, session: &mut Session) {
     let first = shared.snapshot().generation == 0;
-    let result = catch_unwind(AssertUnwindSafe(|| rebuild(root, options))).unwrap_or_else(|_| {
-        // The build guards each file; this is a last resort that keeps the
-        // server up.
-        let msg = "internal error during the build; please report it";
-        Err(vec![Diagnostic::error_file(Path::new("."), msg)])
-    });
+    let result =
+        catch_unwind(AssertUnwindSafe(|| rebuild(root, options, session))).unwrap_or_else(|_| {
+            session.keys.clear();
+            session.memo = None;
+            // The build guards each file; this is a last resort that keeps the
+            // server up.
+            let msg = "internal error during the build; please report it";
+            Err(vec![Diagnostic::error_file(Path::new("."), msg)])
+        });
     match &result {
-        Ok(built) => {
+        Ok((built, _)) => {
             let shown: Vec<String> = built.warnings.iter().map(ToString::to_string).collect();
-            if shown != reporter.last_warnings {
+            if shown != session.last_warnings {
                 print_diagnostics(&built.warnings);
-                reporter.last_warnings = shown;
+                session.last_warnings = shown;
             }
         }
         Err(diags) => {
             print_diagnostics(diags);
-            reporter.last_warnings.clear();
+            session.last_warnings.clear();
         }
     }
     match shared.apply(result) {
@@ -84,7 +169,7 @@ pub fn spawn(
     root: PathBuf,
     options: Options,
     shared: Arc<Shared>,
-    reporter: Reporter,
+    session: Session,
 ) -> anyhow::Result<()> {
     let (sender, events) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(sender)
@@ -98,7 +183,7 @@ pub fn spawn(
         root,
         options,
         shared,
-        reporter,
+        session,
         watcher,
         watches,
     };
@@ -113,7 +198,7 @@ struct Loop {
     root: PathBuf,
     options: Options,
     shared: Arc<Shared>,
-    reporter: Reporter,
+    session: Session,
     watcher: RecommendedWatcher,
     watches: Watches,
 }
@@ -135,7 +220,7 @@ impl Loop {
             }
             // A folder created (or re-created) since the last build.
             self.watches.refresh(&mut self.watcher, &self.root);
-            build_and_apply(&self.root, &self.options, &self.shared, &mut self.reporter);
+            build_and_apply(&self.root, &self.options, &self.shared, &mut self.session);
         }
     }
 }
