@@ -229,6 +229,20 @@ class RunnerTest(unittest.TestCase):
             fig = runner.measure([sys.executable, "-c", script, out], out, os.path.join(tmp, "log"))
             self.assertEqual(fig["files"], 3)
 
+    def test_a_clean_measure_starts_without_the_build_cache(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "out")
+            cache = os.path.join(tmp, ".out.briefing-cache")
+            script = ("import os,sys; o=sys.argv[1]; os.makedirs(o, exist_ok=True); "
+                      "open(o+'/index.html','a').write('x')")
+            cmd = [sys.executable, "-c", script, out]
+            os.makedirs(cache)
+            runner.measure(cmd, out, os.path.join(tmp, "log"))
+            self.assertFalse(os.path.exists(cache))
+            # An incremental measure keeps what the previous build left.
+            fig = runner.measure(cmd, out, os.path.join(tmp, "log"), clean=False)
+            self.assertEqual(fig["bytes"], 2)
+
     def test_median_of_rounds(self):
         runs = [{"wall": 3.0, "cpu": 1}, {"wall": 1.0, "cpu": 2}, {"wall": 2.0, "cpu": 3}]
         self.assertEqual(runner.median_of(runs), {"wall": 2.0, "cpu": 2, "rounds": 3})

@@ -72,6 +72,8 @@ pub struct Built {
 pub struct Timings {
     /// Stage name and duration, in pipeline order.
     pub stages: Vec<(&'static str, Duration)>,
+    /// Resident memory at the end of each stage, where known.
+    pub memory: Vec<Option<u64>>,
     last: Option<Instant>,
 }
 
@@ -79,6 +81,7 @@ impl Timings {
     fn start() -> Self {
         Timings {
             stages: Vec::new(),
+            memory: Vec::new(),
             last: Some(Instant::now()),
         }
     }
@@ -88,8 +91,16 @@ impl Timings {
         let now = Instant::now();
         let since = self.last.unwrap_or(now);
         self.stages.push((name, now - since));
+        self.memory.push(resident_bytes());
         self.last = Some(now);
     }
+}
+
+/// The process's resident memory now, where the system tells it (Linux).
+pub fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
 }
 
 /// Builds the site at `root` in memory. On failure, returns every

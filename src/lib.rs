@@ -12,13 +12,15 @@
 //!    previous/next, tags, companies, authors, stories.
 //! 5. [`render`] — Tera templates (embedded theme + site overrides) over typed
 //!    view structs (→ `OutputFile`s).
-//! 6. [`output`] — write the files into a fresh directory and swap it in
-//!    atomically.
+//! 6. [`output`] — write the files as they are rendered into a fresh
+//!    directory and swap it in atomically, or update the previous output
+//!    in place with only the files that changed.
 //!
 //! [`config`] reads `briefing.toml`; [`diag`] carries content problems as
 //! `path:line:col: message`; [`fs`] wraps file IO with paths in every error;
 //! [`escape`] escapes for XML and for JSON inside `<script>`;
-//! [`build`] runs the pipeline; [`check`] looks for broken links, anchors
+//! [`build`] runs the pipeline; [`cache`] keeps what a build made beside
+//! the output, so that the next one redoes only what an edit touches; [`check`] looks for broken links, anchors
 //! and briefing lint in a built site; [`serve`] is the live preview (build
 //! in memory, serve, rebuild on change); [`cli`] holds one module per command.
 //! [`import`] turns an article written elsewhere (text, HTML, Markdown) into

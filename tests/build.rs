@@ -305,17 +305,23 @@ fn timings_name_every_stage() {
         "load",
         "parse",
         "markdown+enrich",
+        "cache",
         "assemble",
         "render",
         "feeds+sitemap+search",
         "write",
     ] {
         assert!(
-            run.stderr
-                .lines()
-                .any(|l| l.trim_start().starts_with(stage) && l.ends_with(" ms")),
+            run.stderr.lines().any(|l| {
+                let l = l.trim_start();
+                let ms = l.strip_prefix(stage).map(|rest| rest.trim_start());
+                // "render   12.3 ms", then the resident memory where known.
+                ms.is_some_and(|ms| ms.split_once(" ms").is_some())
+            }),
             "{stage}: {}",
             run.stderr
         );
     }
+    #[cfg(target_os = "linux")]
+    assert!(run.stderr.contains("MB)"), "{}", run.stderr);
 }

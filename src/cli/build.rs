@@ -118,13 +118,19 @@ impl Args {
             eprintln!("warning: {err:#}; the next build will be a clean one");
         }
         if self.timings {
-            for (stage, took) in &built.timings.stages {
-                eprintln!("{stage:>24}  {:>8.1} ms", took.as_secs_f64() * 1e3);
+            let stages = built.timings.stages.iter().zip(&built.timings.memory);
+            for ((stage, took), memory) in stages {
+                eprintln!(
+                    "{stage:>24}  {:>8.1} ms{}",
+                    took.as_secs_f64() * 1e3,
+                    resident(*memory)
+                );
             }
             eprintln!(
-                "{:>24}  {:>8.1} ms",
+                "{:>24}  {:>8.1} ms{}",
                 "write",
-                writing.elapsed().as_secs_f64() * 1e3
+                writing.elapsed().as_secs_f64() * 1e3,
+                resident(crate::build::resident_bytes())
             );
         }
         let how = if incremental {
@@ -150,4 +156,11 @@ impl Args {
             output.display()
         );
     }
+}
+
+/// `  (RSS 123 MB)` for `--timings`, or nothing where memory is not known.
+fn resident(bytes: Option<u64>) -> String {
+    bytes.map_or_else(String::new, |b| {
+        format!("  (resident {} MB)", b / 1_000_000)
+    })
 }

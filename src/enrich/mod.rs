@@ -322,6 +322,10 @@ pub fn briefing(
     {
         body.plain_text.truncate(end);
     }
+    // Ten thousand briefings stay in memory until the site is written:
+    // their text should not carry the slack of the buffers it grew in.
+    body.plain_text.shrink_to_fit();
+    body.html.shrink_to_fit();
 
     let item = move || {
         let date = date?;
@@ -355,7 +359,11 @@ pub fn briefing(
             extra: serde_json::Value::Object(fm.extra),
             reading_minutes: text::reading_minutes(body.word_count, env.config.words_per_minute),
             body,
-            body_markdown,
+            body_markdown: {
+                let mut text = body_markdown;
+                text.shrink_to_fit();
+                text
+            },
             origin,
         })
     };

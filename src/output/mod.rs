@@ -1,11 +1,14 @@
 //! Stage 6, write: the built files go into a fresh directory beside the
-//! output, which is then swapped in. A failed or interrupted build leaves
-//! the previous output untouched; the next build removes the leftovers.
+//! output as they are rendered, which is then swapped in (or, for a small
+//! incremental update, whose changed files are moved into place: see
+//! [`writer`]). A failed or interrupted build leaves the previous output
+//! untouched; the next build removes the leftovers.
 //!
 //! Nothing is written or deleted outside the output directory and its
-//! siblings named after it (`.NAME.briefing-new`, `.NAME.briefing-old`, and,
-//! while a build writes, the lock `.NAME.briefing-lock` that makes
-//! concurrent builds take turns, see [`lock`]).
+//! siblings named after it (`.NAME.briefing-new`, `.NAME.briefing-old`, the
+//! build cache `.NAME.briefing-cache`, and, while a build writes, the lock
+//! `.NAME.briefing-lock` that makes concurrent builds take turns, see
+//! [`lock`]).
 
 pub mod assets;
 pub mod crawlers;
