@@ -64,7 +64,7 @@ pub struct Built {
     pub next_due: Option<jiff::Timestamp>,
     /// What a later build needs to reuse this build's briefings (see
     /// [`Memo::new`]).
-    pub reusable: Vec<(String, Key, reuse::Lookups)>,
+    pub reusable: Vec<reuse::Reusable>,
 }
 
 /// Wall time of each stage of a build, for `build --timings`.
@@ -163,18 +163,17 @@ pub fn build_to(
         .ok();
     timings.lap("load");
 
-    let parsed = parse_all(&files, &mut diags);
+    let (parsed, cache, known) = parse_all(&files, &config, options, memo, &mut diags);
     let routes = Routes::assign(&config, &parsed, &mut diags);
     timings.lap("parse");
     let (site, Learned { next_due, reusable }) = enrich_all(
         &config,
-        parsed,
+        (parsed, cache, &known),
         &routes,
         highlighter,
         options,
         &mut diags,
         &mut timings,
-        memo,
     );
     timings.lap("assemble");
     let (Some(site), Some(renderer)) = (site, renderer) else {
@@ -295,29 +294,80 @@ fn guarded<T>(
     })
 }
 
-fn parse_all<'f>(files: &'f [SourceFile], diags: &mut Vec<Diagnostic>) -> Vec<Parsed<'f>> {
+/// Parses every file's front matter, except briefings whose file is the
+/// one a cached entry was made from. The company profiles come first: the
+/// cache's key depends on them.
+fn parse_all<'f>(
+    files: &'f [SourceFile],
+    config: &Config,
+    options: &Options,
+    memo: Option<Memo>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Parsed<'f>>, reuse::Cache, Vec<KnownCompany>) {
     use crate::source::Kind;
-    let results: Vec<Result<Parsed<'f>, Vec<Diagnostic>>> = files
-        .par_iter()
-        .map(|file| {
-            guarded(file, || {
-                Ok(match file.kind {
-                    Kind::Briefing => Parsed::Briefing(file, Box::new(frontmatter::parse(file)?)),
-                    Kind::Page => Parsed::Page(file, frontmatter::parse(file)?),
-                    Kind::Company => Parsed::Company(file, frontmatter::parse(file)?),
-                    Kind::Story => Parsed::Story(file, frontmatter::parse(file)?),
-                })
+    let parse = |file: &'f SourceFile| -> Result<Parsed<'f>, Vec<Diagnostic>> {
+        guarded(file, || {
+            Ok(match file.kind {
+                Kind::Briefing => Parsed::Briefing(file, Box::new(frontmatter::parse(file)?)),
+                Kind::Page => Parsed::Page(file, frontmatter::parse(file)?),
+                Kind::Company => Parsed::Company(file, frontmatter::parse(file)?),
+                Kind::Story => Parsed::Story(file, frontmatter::parse(file)?),
             })
         })
+    };
+    let mut slots: Vec<Option<Result<Parsed<'f>, Vec<Diagnostic>>>> =
+        files.iter().map(|_| None).collect();
+    let others: Vec<(usize, Result<Parsed<'f>, Vec<Diagnostic>>)> = files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind != Kind::Briefing)
+        .map(|(i, f)| (i, parse(f)))
         .collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    for r in results {
+    let known: Vec<KnownCompany> = others
+        .iter()
+        .filter_map(|(_, p)| match p {
+            Ok(Parsed::Company(_, c)) => Some(KnownCompany {
+                name: c.matter.name.trim().to_owned(),
+                aliases: c.matter.aliases.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    for (i, p) in others {
+        slots[i] = Some(p);
+    }
+    let global = enrichment_key(config, options, &known);
+    let mut cache = match (&options.cache_dir, memo) {
+        (_, Some(memo)) => reuse::Cache::from_memo(memo, global),
+        (Some(dir), None) if options.reuse => reuse::Cache::load(dir, global),
+        (Some(dir), None) => reuse::Cache::fresh(dir, global),
+        (None, None) => reuse::Cache::none(global),
+    };
+    let mut unparsed = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        if file.kind != Kind::Briefing {
+            continue;
+        }
+        match cache.take(file) {
+            Some(entry) => slots[i] = Some(Ok(Parsed::Cached(file, Box::new(entry)))),
+            None => unparsed.push(i),
+        }
+    }
+    let briefings: Vec<(usize, Result<Parsed<'f>, Vec<Diagnostic>>)> = unparsed
+        .into_par_iter()
+        .map(|i| (i, parse(&files[i])))
+        .collect();
+    for (i, p) in briefings {
+        slots[i] = Some(p);
+    }
+    let mut parsed = Vec::with_capacity(files.len());
+    for r in slots.into_iter().flatten() {
         match r {
             Ok(p) => parsed.push(p),
             Err(errs) => diags.extend(errs),
         }
     }
-    parsed
+    (parsed, cache, known)
 }
 
 /// What enrichment learns for the rest of the build besides the site.
@@ -325,31 +375,20 @@ struct Learned {
     /// See [`Built::next_due`].
     next_due: Option<jiff::Timestamp>,
     /// See [`Built::reusable`].
-    reusable: Vec<(String, Key, reuse::Lookups)>,
+    reusable: Vec<reuse::Reusable>,
 }
 
 #[allow(clippy::too_many_arguments)]
 fn enrich_all(
     config: &Config,
-    parsed: Vec<Parsed<'_>>,
+    (parsed, cache, known): (Vec<Parsed<'_>>, reuse::Cache, &[KnownCompany]),
     routes: &Routes,
     highlighter: &Highlighter,
     options: &Options,
     diags: &mut Vec<Diagnostic>,
     timings: &mut Timings,
-    memo: Option<Memo>,
 ) -> (Option<Site>, Learned) {
-    let known: Vec<KnownCompany> = parsed
-        .iter()
-        .filter_map(|p| match p {
-            Parsed::Company(_, c) => Some(KnownCompany {
-                name: c.matter.name.trim().to_owned(),
-                aliases: c.matter.aliases.clone(),
-            }),
-            _ => None,
-        })
-        .collect();
-    let companies = CompanyMatcher::new(&known);
+    let companies = CompanyMatcher::new(known);
     let env = Env {
         config,
         markdown: markdown::Options {
@@ -361,65 +400,70 @@ fn enrich_all(
         companies: &companies,
         now: options.now.unwrap_or_else(jiff::Timestamp::now),
     };
-    let global = enrichment_key(config, options, &known);
-    let mut cache = match (&options.cache_dir, memo) {
-        (_, Some(memo)) => reuse::Cache::from_memo(memo),
-        (Some(dir), None) if options.reuse => reuse::Cache::load(dir, global),
-        (Some(dir), None) => reuse::Cache::fresh(dir, global),
-        (None, None) => reuse::Cache::none(),
-    };
-    // Each file with its route, its cache key and what the cache holds.
-    let work: Vec<_> = parsed
-        .into_iter()
+    let global = cache.global();
+    // A briefing with what it is cached with, and whether this build
+    // enriched it (rather than taking it from the cache).
+    type Outcome = (
+        crate::enrich::Enriched<route::Enriched>,
+        Option<(reuse::Reusable, bool)>,
+    );
+    let results: Vec<Outcome> = parsed
+        .into_par_iter()
         .filter_map(|p| {
             let file = p.file();
             let (slug, url) = routes.of(&file.content_path)?;
-            let key = reuse::entry_key(global, file, slug, url);
-            let cached = match p {
-                Parsed::Briefing(..) => cache.take(file, key, routes),
+            let raw = match &p {
+                Parsed::Briefing(_, m) => Some((m.matter.title.clone(), m.matter.slug.clone())),
+                Parsed::Cached(_, e) => Some((e.title.clone(), e.slug.clone())),
                 _ => None,
             };
-            Some((p, slug.to_owned(), url.to_owned(), key, cached))
-        })
-        .collect();
-    type Outcome = (
-        crate::enrich::Enriched<route::Enriched>,
-        reuse::Key,
-        Option<reuse::Lookups>,
-        bool,
-    );
-    let results: Vec<Outcome> = work
-        .into_par_iter()
-        .map(|(p, slug, url, key, cached)| {
-            if let Some((lookups, mut b)) = cached {
-                b.scheduled = b.date.zoned.timestamp() > env.now;
-                let item = route::Enriched::Briefing(Box::new(b));
-                return (Ok((item, Vec::new())), key, Some(lookups), false);
-            }
-            let file = p.file();
+            let reusable = |lookups| {
+                raw.clone().map(|(title, slug)| reuse::Reusable {
+                    path: file.content_path.clone(),
+                    text_key: reuse::text_key(global, file),
+                    lookups,
+                    title,
+                    slug,
+                })
+            };
+            let p = match p {
+                Parsed::Cached(_, entry) if entry.usable(slug, url, routes) => {
+                    let reuse::Entry {
+                        mut briefing,
+                        lookups,
+                        ..
+                    } = *entry;
+                    briefing.scheduled = briefing.date.zoned.timestamp() > env.now;
+                    let item = route::Enriched::Briefing(Box::new(briefing));
+                    let kept = reusable(lookups).map(|r| (r, false));
+                    return Some((Ok((item, Vec::new())), kept));
+                }
+                p => p,
+            };
             let recording = reuse::Recording::new(routes);
             let local = Env {
                 resolver: &recording,
                 ..env
             };
-            let result = guarded(file, || p.enrich(slug, url, &local));
-            (result, key, Some(recording.into_lookups()), true)
+            let result = guarded(file, || p.enrich(slug.to_owned(), url.to_owned(), &local));
+            let kept = reusable(recording.into_lookups()).map(|r| (r, true));
+            Some((result, kept))
         })
         .collect();
     let mut briefings = Vec::new();
-    // Key, lookups and freshness of each briefing that may be cached.
+    // What each briefing may be cached with, if it may.
     let mut cacheable = Vec::new();
     let mut pages = Vec::new();
     let mut company_list = Vec::new();
     let mut stories = Vec::new();
-    for (r, key, lookups, fresh) in results {
+    for (r, kept) in results {
         match r {
             Ok((item, warnings)) => {
                 let clean = warnings.is_empty();
                 diags.extend(warnings);
                 match item {
                     route::Enriched::Briefing(b) => {
-                        cacheable.push(lookups.filter(|_| clean).map(|l| (key, l, fresh)));
+                        cacheable.push(kept.filter(|_| clean));
                         briefings.push(*b);
                     }
                     route::Enriched::Page(p) => pages.push(p),
@@ -431,21 +475,18 @@ fn enrich_all(
         }
     }
     timings.lap("markdown+enrich");
-    let current: Vec<_> = briefings
+    let current: Vec<(&reuse::Reusable, &crate::enrich::Briefing, bool)> = briefings
         .iter()
         .zip(&cacheable)
-        .filter_map(|(b, c)| c.as_ref().map(|(key, l, fresh)| (*key, l, b, *fresh)))
+        .filter_map(|(b, c)| c.as_ref().map(|(r, fresh)| (r, b, *fresh)))
         .collect();
     if let Err(err) = cache.save(&current) {
         let msg =
             format!("could not save the build cache ({err:#}); the next build will redo its work");
         diags.push(Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg).warning());
     }
-    let reusable = current
-        .iter()
-        .map(|(key, lookups, b, _)| (b.origin.file.content_path.clone(), *key, (*lookups).clone()))
-        .collect();
     drop(current);
+    let reusable: Vec<reuse::Reusable> = cacheable.into_iter().flatten().map(|(r, _)| r).collect();
     timings.lap("cache");
     let next_due = briefings
         .iter()

@@ -4,9 +4,10 @@
 //!
 //! An entry is reused only when everything its enrichment read is the same:
 //! the program, `briefing.toml` and the build options, the known companies
-//! (the `global` key), the file's path, text, slug and URL (the entry's
-//! key), and the URL of every content file its links named (recorded while
-//! it was enriched, and looked up again). Only briefings enriched without a
+//! (the `global` key), the file's path and text (its text key: a file whose
+//! text key matches is not even parsed), its slug and URL, and the URL of
+//! every content file its links named (recorded while it was enriched, and
+//! looked up again). Only briefings enriched without a
 //! warning are kept, so a build from the cache reports exactly what a clean
 //! build would.
 //!
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::enrich::Briefing;
 use crate::markdown::LinkResolver;
@@ -31,23 +33,66 @@ const BUCKETS: usize = 64;
 /// Links a briefing's enrichment resolved, with their answers.
 pub type Lookups = Vec<(String, Option<String>)>;
 
+/// One briefing as the cache keeps it.
+#[derive(Serialize, Deserialize)]
+pub struct Entry {
+    /// [`text_key`] of the file it was made from.
+    pub text_key: Key,
+    /// The link lookups its enrichment made.
+    pub lookups: Lookups,
+    /// The front matter's `title` and `slug` as written: what the file's
+    /// URL is made from, known without parsing the file again.
+    pub title: String,
+    /// See `title`.
+    pub slug: Option<String>,
+    /// The enriched briefing (its `origin.file` is not stored).
+    pub briefing: Briefing,
+}
+
+/// The same, borrowed, for writing (the two encode alike).
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    text_key: Key,
+    lookups: &'a Lookups,
+    title: &'a str,
+    slug: Option<&'a str>,
+    briefing: &'a Briefing,
+}
+
+/// What a build keeps of a briefing it may reuse later, besides the
+/// briefing itself.
+#[derive(Debug, Clone)]
+pub struct Reusable {
+    /// Path below `content/`.
+    pub path: String,
+    /// See [`Entry`].
+    pub text_key: Key,
+    /// See [`Entry`].
+    pub lookups: Lookups,
+    /// See [`Entry`].
+    pub title: String,
+    /// See [`Entry`].
+    pub slug: Option<String>,
+}
+
 /// One bucket file's content.
-type Bucket = (Key, Vec<(String, Key, Lookups, Briefing)>);
+type Bucket = (Key, Vec<(String, Entry)>);
 
 /// What the previous builds left, ready to be taken from.
 #[derive(Default)]
 pub struct Cache {
     dir: Option<PathBuf>,
     global: Key,
-    entries: HashMap<String, (Key, Lookups, Briefing)>,
+    entries: HashMap<String, Entry>,
     /// The paths each bucket file held when loaded.
     loaded: Vec<HashSet<String>>,
 }
 
 impl Cache {
-    /// An empty cache that saves nothing (`serve`, `check`, tests).
-    pub fn none() -> Cache {
+    /// An empty cache that saves nothing (`check`, tests).
+    pub fn none(global: Key) -> Cache {
         Cache {
+            global,
             loaded: vec![HashSet::new(); BUCKETS],
             ..Cache::default()
         }
@@ -56,7 +101,7 @@ impl Cache {
     /// Loads the cache kept in `dir`, keeping only entries written under
     /// the same `global` key. Missing or damaged buckets are empty.
     pub fn load(dir: &Path, global: Key) -> Cache {
-        let buckets: Vec<Vec<(String, Key, Lookups, Briefing)>> = (0..BUCKETS)
+        let buckets: Vec<Vec<(String, Entry)>> = (0..BUCKETS)
             .into_par_iter()
             .map(
                 |b| match crate::cache::read::<Bucket>(&bucket_path(dir, b)) {
@@ -67,89 +112,86 @@ impl Cache {
             .collect();
         let mut cache = Cache {
             dir: Some(dir.to_path_buf()),
-            global,
-            ..Cache::none()
+            ..Cache::none(global)
         };
         for (b, entries) in buckets.into_iter().enumerate() {
-            for (path, key, lookups, briefing) in entries {
+            for (path, entry) in entries {
                 cache.loaded[b].insert(path.clone());
-                cache.entries.insert(path, (key, lookups, briefing));
+                cache.entries.insert(path, entry);
             }
         }
         cache
-    }
-
-    /// A cache holding what a previous build in this process enriched;
-    /// saves nothing.
-    pub fn from_memo(memo: Memo) -> Cache {
-        Cache {
-            entries: memo.0,
-            ..Cache::none()
-        }
     }
 
     /// A cache in `dir` that starts empty (`--no-cache`), to be saved.
     pub fn fresh(dir: &Path, global: Key) -> Cache {
         Cache {
             dir: Some(dir.to_path_buf()),
-            global,
-            ..Cache::none()
+            ..Cache::none(global)
         }
     }
 
-    /// Takes the entry of `file` if it was made from the same inputs and
-    /// its links still resolve the same way.
-    pub fn take(
-        &mut self,
-        file: &SourceFile,
-        key: Key,
-        resolver: &dyn LinkResolver,
-    ) -> Option<(Lookups, Briefing)> {
-        let (stored, lookups, _) = self.entries.get(&file.content_path)?;
-        let same = *stored == key
-            && lookups
-                .iter()
-                .all(|(path, url)| resolver.resolve(path) == *url);
-        if !same {
+    /// A cache holding what a previous build in this process enriched;
+    /// saves nothing. Entries made under another `global` key never match.
+    pub fn from_memo(memo: Memo, global: Key) -> Cache {
+        Cache {
+            entries: memo.0,
+            ..Cache::none(global)
+        }
+    }
+
+    /// The key of everything that goes into the cache's entries.
+    pub fn global(&self) -> Key {
+        self.global
+    }
+
+    /// Takes the entry of `file` if it was made from the same file under
+    /// the same global key. Whether it can be used also depends on the
+    /// file's route and links: see [`Entry::usable`].
+    pub fn take(&mut self, file: &SourceFile) -> Option<Entry> {
+        let entry = self.entries.get(&file.content_path)?;
+        if entry.text_key != text_key(self.global, file) {
             return None;
         }
-        let (_, lookups, mut briefing) = self.entries.remove(&file.content_path)?;
-        briefing.origin.file = file.clone();
-        Some((lookups, briefing))
+        let mut entry = self.entries.remove(&file.content_path)?;
+        entry.briefing.origin.file = file.clone();
+        Some(entry)
     }
 
     /// Writes the buckets whose entries changed. `current` holds every
-    /// briefing that may be cached, with its key and lookups, and whether
+    /// briefing that may be cached, with what it is kept with, and whether
     /// it was enriched by this build (rather than taken from the cache).
-    pub fn save(&self, current: &[(Key, &Lookups, &Briefing, bool)]) -> anyhow::Result<()> {
+    pub fn save(&self, current: &[(&Reusable, &Briefing, bool)]) -> anyhow::Result<()> {
         let Some(dir) = &self.dir else {
             return Ok(());
         };
         let mut by_bucket: Vec<Vec<usize>> = vec![Vec::new(); BUCKETS];
-        for (i, (_, _, b, _)) in current.iter().enumerate() {
-            by_bucket[bucket_of(&b.origin.file.content_path)].push(i);
+        for (i, (r, _, _)) in current.iter().enumerate() {
+            by_bucket[bucket_of(&r.path)].push(i);
         }
         let failure = Mutex::new(None);
         by_bucket.par_iter().enumerate().for_each(|(b, members)| {
-            let fresh = members.iter().any(|&i| current[i].3);
+            let fresh = members.iter().any(|&i| current[i].2);
             let kept: HashSet<&str> = members
                 .iter()
-                .map(|&i| current[i].2.origin.file.content_path.as_str())
+                .map(|&i| current[i].0.path.as_str())
                 .collect();
             let dropped = self.loaded[b].iter().any(|p| !kept.contains(p.as_str()));
             if !fresh && !dropped {
                 return;
             }
-            let entries: Vec<(&str, Key, &Lookups, &Briefing)> = members
+            let entries: Vec<(&str, EntryRef<'_>)> = members
                 .iter()
                 .map(|&i| {
-                    let (key, lookups, briefing, _) = current[i];
-                    (
-                        briefing.origin.file.content_path.as_str(),
-                        key,
-                        lookups,
+                    let (r, briefing, _) = current[i];
+                    let entry = EntryRef {
+                        text_key: r.text_key,
+                        lookups: &r.lookups,
+                        title: &r.title,
+                        slug: r.slug.as_deref(),
                         briefing,
-                    )
+                    };
+                    (r.path.as_str(), entry)
                 })
                 .collect();
             if let Err(err) = crate::cache::write(&bucket_path(dir, b), &(self.global, entries)) {
@@ -166,41 +208,57 @@ impl Cache {
     }
 }
 
+impl Entry {
+    /// Whether the cached briefing is what enriching its file now would
+    /// give: same route, and every link it looked up resolves as before.
+    pub fn usable(&self, slug: &str, url: &str, resolver: &dyn LinkResolver) -> bool {
+        self.briefing.slug == slug
+            && self.briefing.url == url
+            && self
+                .lookups
+                .iter()
+                .all(|(path, found)| resolver.resolve(path) == *found)
+    }
+}
+
 /// Briefings a build enriched, kept in memory for the next build of the
 /// same process (`serve`).
 #[derive(Default)]
-pub struct Memo(HashMap<String, (Key, Lookups, Briefing)>);
+pub struct Memo(HashMap<String, Entry>);
 
 impl Memo {
     /// Pairs a build's briefings with its [`Built::reusable`] list; the
     /// briefings not in it are dropped.
     ///
     /// [`Built::reusable`]: super::Built::reusable
-    pub fn new(briefings: Vec<Briefing>, reusable: Vec<(String, Key, Lookups)>) -> Memo {
-        let mut meta: HashMap<String, (Key, Lookups)> = reusable
-            .into_iter()
-            .map(|(path, key, lookups)| (path, (key, lookups)))
-            .collect();
+    pub fn new(briefings: Vec<Briefing>, reusable: Vec<Reusable>) -> Memo {
+        let mut meta: HashMap<String, Reusable> =
+            reusable.into_iter().map(|r| (r.path.clone(), r)).collect();
         Memo(
             briefings
                 .into_iter()
-                .filter_map(|b| {
-                    let (key, lookups) = meta.remove(&b.origin.file.content_path)?;
-                    Some((b.origin.file.content_path.clone(), (key, lookups, b)))
+                .filter_map(|briefing| {
+                    let r = meta.remove(&briefing.origin.file.content_path)?;
+                    let entry = Entry {
+                        text_key: r.text_key,
+                        lookups: r.lookups,
+                        title: r.title,
+                        slug: r.slug,
+                        briefing,
+                    };
+                    Some((r.path, entry))
                 })
                 .collect(),
         )
     }
 }
 
-/// The key of one briefing's enrichment inputs besides its links.
-pub fn entry_key(global: Key, file: &SourceFile, slug: &str, url: &str) -> Key {
+/// The key of a briefing file under a global key: its path and text.
+pub fn text_key(global: Key, file: &SourceFile) -> Key {
     let mut h = Hasher::new(global);
     h.bytes(file.content_path.as_bytes())
         .bytes(file.display_path.to_string_lossy().as_bytes())
-        .bytes(file.text.as_bytes())
-        .bytes(slug.as_bytes())
-        .bytes(url.as_bytes());
+        .bytes(file.text.as_bytes());
     h.finish()
 }
 

@@ -40,6 +40,9 @@ const RESERVED: &[&str] = &[
 pub enum Parsed<'f> {
     /// A briefing.
     Briefing(&'f SourceFile, Box<Matter<BriefingMatter>>),
+    /// A briefing whose file is the one a cached entry was made from: its
+    /// front matter is parsed only if the entry turns out not to be usable.
+    Cached(&'f SourceFile, Box<super::reuse::Entry>),
     /// A standalone page.
     Page(&'f SourceFile, Matter<PageMatter>),
     /// A company profile.
@@ -65,6 +68,7 @@ impl<'f> Parsed<'f> {
     pub fn file(&self) -> &'f SourceFile {
         match self {
             Parsed::Briefing(f, _)
+            | Parsed::Cached(f, _)
             | Parsed::Page(f, _)
             | Parsed::Company(f, _)
             | Parsed::Story(f, _) => f,
@@ -83,6 +87,10 @@ impl<'f> Parsed<'f> {
             Parsed::Briefing(f, m) => wrap(enrich::briefing(f, *m, slug, url, env), |b| {
                 Enriched::Briefing(Box::new(b))
             }),
+            Parsed::Cached(f, _) => match crate::source::frontmatter::parse(f) {
+                Ok(m) => Parsed::Briefing(f, Box::new(m)).enrich(slug, url, env),
+                Err(errors) => Err(errors),
+            },
             Parsed::Page(f, m) => wrap(sections::page(f, m, slug, url, env), Enriched::Page),
             Parsed::Company(f, m) => {
                 wrap(sections::company(f, m, slug, url, env), Enriched::Company)
@@ -111,6 +119,7 @@ impl<'f> Parsed<'f> {
                 m.matter.slug.as_deref(),
                 m.matter.title.clone(),
             ),
+            Parsed::Cached(_, e) => ("briefings/", e.slug.as_deref(), e.title.clone()),
             Parsed::Page(_, m) => ("", m.matter.slug.as_deref(), stem()),
             Parsed::Company(_, m) => ("companies/", m.matter.slug.as_deref(), stem()),
             Parsed::Story(_, m) => ("stories/", m.matter.slug.as_deref(), stem()),
@@ -121,6 +130,14 @@ impl<'f> Parsed<'f> {
         let file = self.file();
         let span = match self {
             Parsed::Briefing(_, m) => m.span_of(key),
+            Parsed::Cached(_, e) => {
+                let origin = &e.briefing.origin;
+                origin
+                    .spans
+                    .get(key)
+                    .cloned()
+                    .unwrap_or_else(|| origin.opening.clone())
+            }
             Parsed::Page(_, m) => m.span_of(key),
             Parsed::Company(_, m) => m.span_of(key),
             Parsed::Story(_, m) => m.span_of(key),
@@ -145,7 +162,8 @@ impl Routes {
             let (section, explicit, fallback) = p.slug_parts();
             // Point at what the slug was made from: the `slug` key, the title
             // of a briefing, or (for the others) the file as a whole.
-            let from_title = explicit.is_none() && matches!(p, Parsed::Briefing(..));
+            let from_title =
+                explicit.is_none() && matches!(p, Parsed::Briefing(..) | Parsed::Cached(..));
             let key = if from_title { "title" } else { "slug" };
             let source_text = explicit.map_or(fallback.as_str(), |s| s);
             let slug = slugify(source_text).or_else(|| {

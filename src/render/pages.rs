@@ -57,13 +57,19 @@ pub fn render_all(
         extra: &site.config.extra,
     };
     let search_script = asset("search.js");
-    let pages = Pages {
+    let mut pages = Pages {
         site,
         sv: &site_view,
         renderer,
         search_script,
         sink,
+        cards: Vec::new(),
     };
+    pages.cards = (0..site.briefings.len())
+        .into_par_iter()
+        .map(|i| pages.card(i))
+        .collect();
+    let pages = pages;
     let mut results: Vec<Result<(), Diagnostic>> = Vec::new();
     results.par_extend(
         (0..site.briefings.len())
@@ -113,6 +119,8 @@ struct Pages<'a> {
     renderer: &'a Renderer,
     search_script: Asset,
     sink: &'a dyn Sink,
+    /// Every briefing's card, by index.
+    cards: Vec<Card>,
 }
 
 impl<'a> Pages<'a> {
@@ -162,9 +170,9 @@ impl<'a> Pages<'a> {
             .collect()
     }
 
-    fn card(&self, i: usize) -> CardView<'a> {
+    fn card(&self, i: usize) -> Card {
         let b = &self.site.briefings[i];
-        CardView {
+        let view = CardView {
             title: &b.title,
             url: &b.url,
             date: &b.date.view,
@@ -176,11 +184,19 @@ impl<'a> Pages<'a> {
             reading_minutes: b.reading_minutes,
             draft: b.draft,
             scheduled: b.scheduled,
+        };
+        let mut h = super::sink::Hasher::new(0);
+        h.value(&view);
+        Card {
+            // Strings, numbers and lists of them always convert.
+            value: tera::Value::try_from_serializable(&view)
+                .unwrap_or_else(|_| tera::Value::none()),
+            key: h.finish(),
         }
     }
 
-    fn cards(&self, indices: &[usize]) -> Vec<CardView<'a>> {
-        indices.iter().map(|&i| self.card(i)).collect()
+    fn cards(&self, indices: &[usize]) -> Vec<&Card> {
+        indices.iter().map(|&i| &self.cards[i]).collect()
     }
 
     fn briefing(&self, i: usize) -> Result<(), Diagnostic> {

@@ -69,6 +69,31 @@ pub struct DateView {
     pub short: String,
 }
 
+/// A briefing's [`CardView`], made once per build and shared by every list
+/// that shows it: templates receive the card's fields; a page's key (see
+/// [`super::sink`]) receives only the card's own key, computed once.
+#[derive(Debug)]
+pub struct Card {
+    /// The card as a template value (cheap to share: Tera values are
+    /// reference-counted).
+    pub value: tera::Value,
+    /// Fingerprint of the card's view.
+    pub key: super::Key,
+}
+
+impl Serialize for Card {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Tera's value serializer is human-readable and takes the value as
+        // it is; the compact encoding page keys are hashed from is not, and
+        // takes the key.
+        if serializer.is_human_readable() {
+            self.value.serialize(serializer)
+        } else {
+            self.key.serialize(serializer)
+        }
+    }
+}
+
 /// One briefing as shown in a list (home, tag, company, author pages).
 #[derive(Debug, Serialize)]
 pub struct CardView<'a> {
@@ -252,7 +277,7 @@ pub struct IndexContext<'a> {
     /// (print with `| safe`); empty when the page has none.
     pub json_ld: String,
     /// Briefings on this page, newest first.
-    pub briefings: Vec<CardView<'a>>,
+    pub briefings: Vec<&'a Card>,
     /// Page navigation.
     pub pagination: PaginationView,
 }
@@ -305,7 +330,7 @@ pub struct TermContext<'a> {
     /// and `feed.json` are in it), when it has feeds.
     pub feed_dir: Option<String>,
     /// Its briefings, newest first.
-    pub briefings: Vec<CardView<'a>>,
+    pub briefings: Vec<&'a Card>,
 }
 
 /// Context of `company.html`.
@@ -323,7 +348,7 @@ pub struct CompanyContext<'a> {
     /// Folder of this company's feeds.
     pub feed_dir: String,
     /// Every briefing that names the company, newest first.
-    pub briefings: Vec<CardView<'a>>,
+    pub briefings: Vec<&'a Card>,
 }
 
 /// Context of `story.html`.
@@ -343,7 +368,7 @@ pub struct StoryContext<'a> {
     /// The intro body as HTML.
     pub content_html: &'a str,
     /// The story's briefings, oldest first.
-    pub timeline: Vec<CardView<'a>>,
+    pub timeline: Vec<&'a Card>,
 }
 
 /// Context of `stories.html`: every story thread.
@@ -392,7 +417,7 @@ pub struct NotFoundContext<'a> {
     /// Always empty: a missing page has no structured data.
     pub json_ld: String,
     /// The latest briefings, to offer somewhere to go.
-    pub briefings: Vec<CardView<'a>>,
+    pub briefings: Vec<&'a Card>,
 }
 
 /// Context of `search.html`.
