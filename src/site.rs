@@ -282,6 +282,12 @@ fn company_entries(
     for (i, e) in entries.iter().enumerate() {
         index.insert(term_key(&e.company.name), i);
     }
+    // A profile's slug (its file name) names it too: a briefing that says
+    // `acme` means the profile published at `companies/acme/`, whatever
+    // its display name, rather than a second page at the same URL.
+    for (i, e) in entries.iter().enumerate() {
+        index.entry(e.company.slug.clone()).or_insert(i);
+    }
     for (i, b) in briefings.iter().enumerate() {
         for name in &b.companies {
             let key = term_key(name);
@@ -318,11 +324,14 @@ fn company_entries(
     });
     let mut slots: Vec<Option<CompanyEntry>> = entries.into_iter().map(Some).collect();
     let sorted: Vec<CompanyEntry> = order.iter().filter_map(|&i| slots[i].take()).collect();
-    let index = sorted
+    let mut index: HashMap<String, usize> = sorted
         .iter()
         .enumerate()
         .map(|(i, e)| (term_key(&e.company.name), i))
         .collect();
+    for (i, e) in sorted.iter().enumerate() {
+        index.entry(e.company.slug.clone()).or_insert(i);
+    }
     (sorted, index)
 }
 

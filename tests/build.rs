@@ -231,6 +231,30 @@ fn a_site_without_config_builds_and_warns() {
 }
 
 #[test]
+fn a_company_named_by_its_profile_file_is_that_profile() {
+    let site = TestSite::empty();
+    site.write(
+        "content/companies/acme.md",
+        "+++\nname = \"Acme Rebranded\"\n+++\nA maker of things.\n",
+    );
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"Deal\"\ndate = 2025-01-01\ncompanies = [\"acme\"]\n+++\nHello.\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let profile = site.output("companies/acme/index.html");
+    assert!(profile.contains("A maker of things."), "{profile}");
+    assert!(profile.contains("/briefings/deal/"), "{profile}");
+    let index = site.output("companies/index.html");
+    assert_eq!(
+        index.matches("href=\"/companies/acme/\"").count(),
+        1,
+        "{index}"
+    );
+}
+
+#[test]
 fn every_problem_is_reported_in_one_run() {
     let site = TestSite::empty();
     site.write(
