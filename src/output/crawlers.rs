@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::escape;
+use crate::enrich::Briefing;
+use crate::escape::{self, Xml};
 use crate::render::OutputFile;
 use crate::site::Site;
 
@@ -15,26 +16,24 @@ pub const SITEMAP_LIMIT: usize = 50_000;
 /// `robots.txt` pointing to it.
 pub fn render(site: &Site, files: &[OutputFile]) -> Vec<OutputFile> {
     let config = &site.config;
-    let mut lastmod: HashMap<&str, String> = HashMap::new();
-    for b in &site.briefings {
-        lastmod.insert(&b.url, iso_date(b.updated.as_ref().unwrap_or(&b.date)));
-    }
-    let home = config.url("");
-    let newest = site
+    let lastmod: HashMap<&str, &str> = site
         .briefings
-        .first()
-        .map(|b| iso_date(b.updated.as_ref().unwrap_or(&b.date)));
+        .iter()
+        .map(|b| (b.url.as_str(), iso_date(b)))
+        .collect();
+    let home = config.url("");
+    let newest = site.briefings.first().map(iso_date);
     let mut urls: Vec<(String, Option<String>)> = files
         .iter()
         .filter_map(|f| f.path.strip_suffix("index.html"))
         .map(|dir| {
             let url = config.url(dir);
             let modified = if url == home {
-                newest.clone()
+                newest
             } else {
-                lastmod.get(url.as_str()).cloned()
+                lastmod.get(url.as_str()).copied()
             };
-            (config.absolute(&url), modified)
+            (config.absolute(&url), modified.map(str::to_owned))
         })
         .collect();
     urls.sort();
@@ -90,7 +89,7 @@ fn urlset(urls: &[(String, Option<String>)]) -> String {
     let mut xml = String::with_capacity(urls.len() * 96 + 128);
     xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (loc, modified) in urls {
-        let _ = write!(xml, "<url><loc>{}</loc>", escape::xml(loc));
+        let _ = write!(xml, "<url><loc>{}</loc>", Xml(loc));
         if let Some(m) = modified {
             let _ = write!(xml, "<lastmod>{m}</lastmod>");
         }
@@ -100,9 +99,10 @@ fn urlset(urls: &[(String, Option<String>)]) -> String {
     xml
 }
 
-/// W3C date-time with offset, as sitemaps accept.
-fn iso_date(date: &crate::enrich::Date) -> String {
-    date.view.iso.clone()
+/// When a briefing last changed, as a W3C date-time with offset, which
+/// sitemaps accept.
+fn iso_date(b: &Briefing) -> &str {
+    &b.updated.as_ref().unwrap_or(&b.date).view.iso
 }
 
 #[cfg(test)]

@@ -1,50 +1,54 @@
 //! Feeds: Atom 1.0, RSS 2.0 and JSON Feed 1.1, for the whole site and for
-//! each tag and company. XML is written by hand with [`escape::xml`], which
+//! each tag and company. XML is written by hand with [`escape::Xml`], which
 //! also drops the control characters XML forbids, so any input gives a
 //! well-formed feed.
+//!
+//! An entry reads the same in every feed that lists it, so each briefing
+//! within `[feeds] limit` of some scope is rendered once per format (its
+//! body made absolute and escaped once), and every feed is put together
+//! from those pieces. Both steps run in parallel; the output order is the
+//! order of the scopes.
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::enrich::Briefing;
-use crate::escape;
+use crate::enrich::{Briefing, Date};
+use crate::escape::{self, Xml};
 use crate::render::OutputFile;
 use crate::site::Site;
 
 /// One feed: which briefings, under which title, at which path.
-pub struct Scope<'s> {
+pub struct Scope {
     /// Feed title.
     pub title: String,
     /// Folder below the site root, with a trailing slash (`""`, `tags/ai/`).
     pub folder: String,
     /// Site-relative URL of the page the feed belongs to.
     pub page_url: String,
-    /// Briefings, newest first.
-    pub briefings: Vec<&'s Briefing>,
+    /// The briefings the feed lists, as indices into
+    /// [`Site::briefings`], newest first: at most `[feeds] limit` of them.
+    pub items: Vec<usize>,
 }
 
 /// Every feed scope of the site.
-pub fn scopes(site: &Site) -> Vec<Scope<'_>> {
+pub fn scopes(site: &Site) -> Vec<Scope> {
     let config = &site.config;
-    let pick = |indices: &[usize]| {
-        indices
-            .iter()
-            .map(|&i| &site.briefings[i])
-            .collect::<Vec<_>>()
-    };
+    let limit = config.feeds.limit;
+    let newest = |indices: &[usize]| indices[..limit.min(indices.len())].to_vec();
     let mut out = vec![Scope {
         title: config.title.clone(),
         folder: String::new(),
         page_url: config.url(""),
-        briefings: site.briefings.iter().collect(),
+        items: (0..limit.min(site.briefings.len())).collect(),
     }];
     for tag in &site.tags {
         out.push(Scope {
             title: format!("{}: {}", config.title, tag.name),
             folder: format!("tags/{}/", tag.slug),
             page_url: tag.url.clone(),
-            briefings: pick(&tag.briefings),
+            items: newest(&tag.briefings),
         });
     }
     for entry in &site.companies {
@@ -52,7 +56,7 @@ pub fn scopes(site: &Site) -> Vec<Scope<'_>> {
             title: format!("{}: {}", config.title, entry.company.name),
             folder: format!("companies/{}/", entry.company.slug),
             page_url: entry.company.url.clone(),
-            briefings: pick(&entry.briefings),
+            items: newest(&entry.briefings),
         });
     }
     out
@@ -60,41 +64,251 @@ pub fn scopes(site: &Site) -> Vec<Scope<'_>> {
 
 /// The three feed files of every scope.
 pub fn render(site: &Site) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    for scope in scopes(site) {
-        let feed = Feed::new(site, &scope);
-        files.push(OutputFile {
-            path: format!("{}atom.xml", scope.folder),
-            bytes: feed.atom().into_bytes(),
-        });
-        files.push(OutputFile {
-            path: format!("{}rss.xml", scope.folder),
-            bytes: feed.rss().into_bytes(),
-        });
-        files.push(OutputFile {
-            path: format!("{}feed.json", scope.folder),
-            bytes: feed.json().into_bytes(),
-        });
+    let scopes = scopes(site);
+    let entries = Entries::render(site, &scopes);
+    scopes
+        .par_iter()
+        .flat_map_iter(|scope| {
+            let feed = Feed {
+                site,
+                scope,
+                entries: &entries,
+            };
+            [
+                (format!("{}atom.xml", scope.folder), feed.atom()),
+                (format!("{}rss.xml", scope.folder), feed.rss()),
+                (format!("{}feed.json", scope.folder), feed.json()),
+            ]
+            .map(|(path, text)| OutputFile {
+                path,
+                bytes: text.into_bytes(),
+            })
+        })
+        .collect()
+}
+
+/// One briefing as an entry of each feed format, ready to be copied into
+/// every feed that lists it.
+struct Entry {
+    /// The Atom `<entry>` element, with its final newline.
+    atom: String,
+    /// The RSS `<item>` element, with its final newline.
+    rss: String,
+    /// The JSON Feed item, pretty-printed and indented for its place in
+    /// the `items` array, without a separator.
+    json: String,
+}
+
+/// The entries of every briefing that some feed lists.
+struct Entries {
+    /// Indices into [`Site::briefings`], ascending and distinct.
+    indices: Vec<usize>,
+    /// The entry of each index in `indices`, in the same order.
+    rendered: Vec<Entry>,
+}
+
+impl Entries {
+    fn render(site: &Site, scopes: &[Scope]) -> Self {
+        let mut indices: Vec<usize> = scopes
+            .iter()
+            .flat_map(|s| s.items.iter().copied())
+            .collect();
+        indices.sort_unstable();
+        indices.dedup();
+        let rendered = indices
+            .par_iter()
+            .map(|&i| Entry::new(site, &site.briefings[i]))
+            .collect();
+        Entries { indices, rendered }
     }
-    files
+
+    /// The entry of the briefing at `index`.
+    fn get(&self, index: usize) -> &Entry {
+        let at = self
+            .indices
+            .binary_search(&index)
+            .expect("every briefing of every scope was rendered");
+        &self.rendered[at]
+    }
 }
 
-struct Feed<'a> {
-    site: &'a Site,
-    scope: &'a Scope<'a>,
-    items: &'a [&'a Briefing],
-}
-
-impl<'a> Feed<'a> {
-    fn new(site: &'a Site, scope: &'a Scope<'a>) -> Self {
-        let limit = site.config.feeds.limit.min(scope.briefings.len());
-        Feed {
-            site,
-            scope,
-            items: &scope.briefings[..limit],
+impl Entry {
+    fn new(site: &Site, b: &Briefing) -> Self {
+        let config = &site.config;
+        let url = config.absolute(&b.url);
+        // The full body with absolute links, or none (then the summary
+        // stands in).
+        let html = config
+            .feeds
+            .full_content
+            .then(|| absolutize(config, &b.body.html));
+        // Atom content and the RSS description are the same escaped HTML.
+        let escaped_html = html.as_deref().map(escape::xml);
+        Entry {
+            atom: atom_entry(site, b, &url, escaped_html.as_deref()),
+            rss: rss_item(b, &url, escaped_html.as_deref()),
+            json: json_item(site, b, url, html),
         }
     }
+}
 
+fn atom_entry(site: &Site, b: &Briefing, url: &str, content: Option<&str>) -> String {
+    let mut out = String::with_capacity(1024 + content.map_or(0, str::len));
+    let _ = write!(
+        out,
+        "<entry>\n<title type=\"text\">{}</title>\n<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n\
+         <id>{}</id>\n<published>{}</published>\n<updated>{}</updated>\n",
+        Xml(&b.title),
+        Xml(url),
+        Xml(url),
+        b.date.zoned.timestamp(),
+        updated_of(b).zoned.timestamp(),
+    );
+    for a in &b.authors {
+        let _ = write!(out, "<author><name>{}</name>", Xml(a));
+        // Every author has a page; the uri is omitted only if not.
+        if let Some(term) = site.author(a) {
+            let _ = write!(out, "<uri>{}</uri>", Xml(&site.config.absolute(&term.url)));
+        }
+        out.push_str("</author>\n");
+    }
+    for c in b.tags.iter().chain(&b.companies) {
+        let _ = writeln!(out, "<category term=\"{}\"/>", Xml(c));
+    }
+    for s in &b.sources {
+        let _ = writeln!(
+            out,
+            "<link href=\"{}\" rel=\"related\" title=\"{}\"/>",
+            Xml(&s.url),
+            Xml(&s.title)
+        );
+    }
+    let _ = writeln!(out, "<summary type=\"text\">{}</summary>", Xml(&b.summary));
+    if let Some(html) = content {
+        out.push_str("<content type=\"html\">");
+        out.push_str(html);
+        out.push_str("</content>\n");
+    }
+    out.push_str("</entry>\n");
+    out
+}
+
+fn rss_item(b: &Briefing, url: &str, content: Option<&str>) -> String {
+    let mut out = String::with_capacity(1024 + content.map_or(0, str::len));
+    let _ = write!(
+        out,
+        "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n<pubDate>{}</pubDate>\n",
+        Xml(&b.title),
+        Xml(url),
+        Xml(url),
+        rfc2822(&b.date),
+    );
+    for a in &b.authors {
+        let _ = writeln!(out, "<dc:creator>{}</dc:creator>", Xml(a));
+    }
+    for c in b.tags.iter().chain(&b.companies) {
+        let _ = writeln!(out, "<category>{}</category>", Xml(c));
+    }
+    if let Some(s) = b.sources.first() {
+        let _ = writeln!(
+            out,
+            "<source url=\"{}\">{}</source>",
+            Xml(&s.url),
+            Xml(&s.title)
+        );
+    }
+    out.push_str("<description>");
+    match content {
+        Some(html) => out.push_str(html),
+        // An item description is HTML to every reader: the summary is
+        // text, so it is escaped for HTML before the XML escaping.
+        None => {
+            let _ = write!(out, "{}", Xml(&escape::xml(&b.summary)));
+        }
+    }
+    out.push_str("</description>\n</item>\n");
+    out
+}
+
+/// Indentation of an item inside the `items` array of a pretty-printed
+/// feed: two levels of two spaces.
+const JSON_ITEM_INDENT: &str = "    ";
+
+fn json_item(site: &Site, b: &Briefing, url: String, html: Option<String>) -> String {
+    let item = JsonItem {
+        id: url.clone(),
+        url,
+        external_url: b.sources.first().map(|s| s.url.as_str()),
+        title: &b.title,
+        summary: &b.summary,
+        content_text: html.is_none().then_some(b.summary.as_str()),
+        content_html: html,
+        date_published: b.date.zoned.timestamp().to_string(),
+        date_modified: updated_of(b).zoned.timestamp().to_string(),
+        authors: b
+            .authors
+            .iter()
+            .map(|a| JsonAuthor {
+                name: a,
+                url: site.author(a).map(|t| site.config.absolute(&t.url)),
+            })
+            .collect(),
+        tags: b
+            .tags
+            .iter()
+            .chain(&b.companies)
+            .map(String::as_str)
+            .collect(),
+    };
+    indent(&serde_json::to_string_pretty(&item).unwrap_or_default())
+}
+
+/// `pretty` (JSON printed at the top level) indented as an element of the
+/// feed's `items` array. JSON strings hold no raw line break, so every
+/// line break in the text is formatting.
+fn indent(pretty: &str) -> String {
+    let mut out = String::with_capacity(pretty.len() + pretty.len() / 8);
+    for (i, line) in pretty.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(JSON_ITEM_INDENT);
+        out.push_str(line);
+    }
+    out
+}
+
+/// The pretty-printed JSON feed with `head`'s fields and then `items`
+/// (each from [`json_item`]), as `serde_json` would print the whole feed,
+/// with a final newline.
+fn json_feed(head: &JsonHead<'_>, items: &[&str]) -> String {
+    let head = serde_json::to_string_pretty(head).unwrap_or_default();
+    let fields = head.strip_suffix("\n}").unwrap_or(&head);
+    let size = items.iter().map(|item| item.len() + 2).sum::<usize>();
+    let mut out = String::with_capacity(fields.len() + size + 32);
+    out.push_str(fields);
+    out.push_str(",\n  \"items\": [");
+    if items.is_empty() {
+        out.push(']');
+    } else {
+        for (i, item) in items.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            out.push_str(item);
+        }
+        out.push_str("\n  ]");
+    }
+    out.push_str("\n}\n");
+    out
+}
+
+/// A scope's feeds, put together from the rendered entries.
+struct Feed<'a> {
+    site: &'a Site,
+    scope: &'a Scope,
+    entries: &'a Entries,
+}
+
+impl Feed<'_> {
     fn abs(&self, url: &str) -> String {
         self.site.config.absolute(url)
     }
@@ -108,32 +322,32 @@ impl<'a> Feed<'a> {
         )
     }
 
-    /// The entry's body: full HTML with absolute links, or the summary.
-    fn content(&self, b: &Briefing) -> Option<String> {
-        self.site
-            .config
-            .feeds
-            .full_content
-            .then(|| absolutize(&self.site.config, &b.body.html))
+    fn briefings(&self) -> impl ExactSizeIterator<Item = &Briefing> {
+        self.scope.items.iter().map(|&i| &self.site.briefings[i])
     }
 
-    fn updated_of(b: &Briefing) -> &crate::enrich::Date {
-        b.updated.as_ref().unwrap_or(&b.date)
+    fn entries(&self) -> impl ExactSizeIterator<Item = &Entry> {
+        self.scope.items.iter().map(|&i| self.entries.get(i))
+    }
+
+    /// Room for the header and every entry of one format.
+    fn capacity(&self, format: fn(&Entry) -> &str) -> usize {
+        2048 + self.entries().map(|e| format(e).len()).sum::<usize>()
     }
 
     /// Newest update among the entries; a fixed date for an empty feed, so
     /// that output never depends on the clock.
     fn updated_iso(&self) -> String {
-        self.items
-            .iter()
-            .map(|b| Self::updated_of(b).zoned.timestamp())
+        self.briefings()
+            .map(|b| updated_of(b).zoned.timestamp())
             .max()
             .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |t| t.to_string())
     }
 
     fn atom(&self) -> String {
-        let x = escape::xml;
-        let mut out = String::with_capacity(4096);
+        let config = &self.site.config;
+        let mut out = String::with_capacity(self.capacity(|e| &e.atom));
+        let self_url = self.feed_url("atom.xml");
         let _ = write!(
             out,
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n\
@@ -141,177 +355,87 @@ impl<'a> Feed<'a> {
              <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n\
              <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n\
              <id>{}</id>\n<updated>{}</updated>\n<generator>briefing</generator>\n",
-            x(&self.site.config.language),
-            x(&self.scope.title),
-            x(&self.site.config.description),
-            x(&self.feed_url("atom.xml")),
-            x(&self.abs(&self.scope.page_url)),
-            x(&self.feed_url("atom.xml")),
+            Xml(&config.language),
+            Xml(&self.scope.title),
+            Xml(&config.description),
+            Xml(&self_url),
+            Xml(&self.abs(&self.scope.page_url)),
+            Xml(&self_url),
             self.updated_iso(),
         );
-        for b in self.items {
-            let url = self.abs(&b.url);
-            let _ = write!(
-                out,
-                "<entry>\n<title type=\"text\">{}</title>\n<link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n\
-                 <id>{}</id>\n<published>{}</published>\n<updated>{}</updated>\n",
-                x(&b.title),
-                x(&url),
-                x(&url),
-                b.date.zoned.timestamp(),
-                Self::updated_of(b).zoned.timestamp(),
-            );
-            for a in &b.authors {
-                // Every author has a page; the uri is omitted only if not.
-                let uri = self
-                    .site
-                    .author(a)
-                    .map(|t| format!("<uri>{}</uri>", x(&self.abs(&t.url))));
-                let _ = writeln!(
-                    out,
-                    "<author><name>{}</name>{}</author>",
-                    x(a),
-                    uri.unwrap_or_default()
-                );
-            }
-            for c in b.tags.iter().chain(&b.companies) {
-                let _ = writeln!(out, "<category term=\"{}\"/>", x(c));
-            }
-            for s in &b.sources {
-                let _ = writeln!(
-                    out,
-                    "<link href=\"{}\" rel=\"related\" title=\"{}\"/>",
-                    x(&s.url),
-                    x(&s.title)
-                );
-            }
-            let _ = writeln!(out, "<summary type=\"text\">{}</summary>", x(&b.summary));
-            if let Some(html) = self.content(b) {
-                let _ = writeln!(out, "<content type=\"html\">{}</content>", x(&html));
-            }
-            out.push_str("</entry>\n");
+        for entry in self.entries() {
+            out.push_str(&entry.atom);
         }
         out.push_str("</feed>\n");
         out
     }
 
     fn rss(&self) -> String {
-        let x = escape::xml;
-        let mut out = String::with_capacity(4096);
+        let config = &self.site.config;
+        let mut out = String::with_capacity(self.capacity(|e| &e.rss));
         let last = self
-            .items
-            .first()
+            .briefings()
+            .next()
             .map(|b| rfc2822(&b.date))
             .unwrap_or_else(|| "Thu, 01 Jan 1970 00:00:00 +0000".to_owned());
+        let description = if config.description.is_empty() {
+            &self.scope.title
+        } else {
+            &config.description
+        };
         let _ = write!(
             out,
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" \
              xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n<title>{}</title>\n<link>{}</link>\n\
              <description>{}</description>\n<language>{}</language>\n<lastBuildDate>{}</lastBuildDate>\n\
              <generator>briefing</generator>\n<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
-            x(&self.scope.title),
-            x(&self.abs(&self.scope.page_url)),
+            Xml(&self.scope.title),
+            Xml(&self.abs(&self.scope.page_url)),
             // Readers take a channel description as HTML: escape the text
             // for HTML, then for XML.
-            x(&x(if self.site.config.description.is_empty() {
-                &self.scope.title
-            } else {
-                &self.site.config.description
-            })),
-            x(&self.site.config.language),
+            Xml(&escape::xml(description)),
+            Xml(&config.language),
             last,
-            x(&self.feed_url("rss.xml")),
+            Xml(&self.feed_url("rss.xml")),
         );
-        for b in self.items {
-            let url = self.abs(&b.url);
-            let _ = write!(
-                out,
-                "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"true\">{}</guid>\n<pubDate>{}</pubDate>\n",
-                x(&b.title),
-                x(&url),
-                x(&url),
-                rfc2822(&b.date),
-            );
-            for a in &b.authors {
-                let _ = writeln!(out, "<dc:creator>{}</dc:creator>", x(a));
-            }
-            for c in b.tags.iter().chain(&b.companies) {
-                let _ = writeln!(out, "<category>{}</category>", x(c));
-            }
-            if let Some(s) = b.sources.first() {
-                let _ = writeln!(
-                    out,
-                    "<source url=\"{}\">{}</source>",
-                    x(&s.url),
-                    x(&s.title)
-                );
-            }
-            // An item description is HTML to every reader: the summary is
-            // text, so it is escaped for HTML before the XML escaping.
-            let description = self.content(b).unwrap_or_else(|| x(&b.summary));
-            let _ = writeln!(out, "<description>{}</description>", x(&description));
-            out.push_str("</item>\n");
+        for entry in self.entries() {
+            out.push_str(&entry.rss);
         }
         out.push_str("</channel>\n</rss>\n");
         out
     }
 
     fn json(&self) -> String {
-        let items: Vec<JsonItem<'_>> = self
-            .items
-            .iter()
-            .map(|b| JsonItem {
-                id: self.abs(&b.url),
-                url: self.abs(&b.url),
-                external_url: b.sources.first().map(|s| s.url.as_str()),
-                title: &b.title,
-                summary: &b.summary,
-                content_html: self.content(b),
-                content_text: (!self.site.config.feeds.full_content).then_some(b.summary.as_str()),
-                date_published: b.date.zoned.timestamp().to_string(),
-                date_modified: Self::updated_of(b).zoned.timestamp().to_string(),
-                authors: b
-                    .authors
-                    .iter()
-                    .map(|a| JsonAuthor {
-                        name: a,
-                        url: self.site.author(a).map(|t| self.abs(&t.url)),
-                    })
-                    .collect(),
-                tags: b
-                    .tags
-                    .iter()
-                    .chain(&b.companies)
-                    .map(String::as_str)
-                    .collect(),
-            })
-            .collect();
-        let feed = JsonFeed {
+        let head = JsonHead {
             version: "https://jsonfeed.org/version/1.1",
             title: &self.scope.title,
             home_page_url: self.abs(&self.scope.page_url),
             feed_url: self.feed_url("feed.json"),
             description: &self.site.config.description,
             language: &self.site.config.language,
-            items,
         };
-        let mut json = serde_json::to_string_pretty(&feed).unwrap_or_default();
-        json.push('\n');
-        json
+        let items: Vec<&str> = self.entries().map(|e| e.json.as_str()).collect();
+        json_feed(&head, &items)
     }
 }
 
+fn updated_of(b: &Briefing) -> &Date {
+    b.updated.as_ref().unwrap_or(&b.date)
+}
+
+/// The fields of a JSON feed before its `items`, in the order they are
+/// printed.
 #[derive(Serialize)]
-struct JsonFeed<'a> {
+struct JsonHead<'a> {
     version: &'static str,
     title: &'a str,
     home_page_url: String,
     feed_url: String,
     description: &'a str,
     language: &'a str,
-    items: Vec<JsonItem<'a>>,
 }
 
+/// One JSON Feed item.
 #[derive(Serialize)]
 struct JsonItem<'a> {
     id: String,
@@ -330,6 +454,7 @@ struct JsonItem<'a> {
     tags: Vec<&'a str>,
 }
 
+/// An author of a JSON Feed item.
 #[derive(Serialize)]
 struct JsonAuthor<'a> {
     name: &'a str,
@@ -338,7 +463,7 @@ struct JsonAuthor<'a> {
 }
 
 /// RFC 2822 date, as RSS wants it.
-fn rfc2822(date: &crate::enrich::Date) -> String {
+fn rfc2822(date: &Date) -> String {
     date.zoned.strftime("%a, %d %b %Y %H:%M:%S %z").to_string()
 }
 
@@ -353,6 +478,121 @@ pub fn absolutize(config: &crate::config::Config, html: &str) -> String {
         .base_url
         .strip_suffix(config.base_path.as_str())
         .unwrap_or(&config.base_url);
-    html.replace("href=\"/", &format!("href=\"{origin}/"))
-        .replace("src=\"/", &format!("src=\"{origin}/"))
+    prefix_root_links(html, origin)
+}
+
+/// `html` with `origin` put before the `/` of every `href="/` and
+/// `src="/`. One pass finds both: no occurrence of one can overlap one of
+/// the other, and the origin (scheme and host of a parsed URL) holds no
+/// quote that could make a new one.
+fn prefix_root_links(html: &str, origin: &str) -> String {
+    const LINK: &str = "=\"/";
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut copied = 0;
+    for (at, _) in html.match_indices(LINK) {
+        let before = &html[..at];
+        if before.ends_with("href") || before.ends_with("src") {
+            let slash = at + LINK.len() - 1;
+            out.push_str(&html[copied..slash]);
+            out.push_str(origin);
+            copied = slash;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_links_get_the_origin_and_nothing_else_changes() {
+        let origin = "https://example.com";
+        for html in [
+            "",
+            "plain text",
+            r#"<a href="/a/">x</a><img src="/i.png"><a href="https://other/">y</a>"#,
+            r#"<a href="/">"#,
+            r#"href="/"#,
+            r#"src="/src="/href="/"#,
+            r#"<a data-href="/x" xsrc="/y" href='/z' href ="/w">"#,
+            r#"<a title="=&quot;/" hre="/ sr="/ f="/">"#,
+            "é href=\"/ü\" 日本 src=\"//cdn/\"",
+        ] {
+            let expected = html
+                .replace("href=\"/", &format!("href=\"{origin}/"))
+                .replace("src=\"/", &format!("src=\"{origin}/"));
+            assert_eq!(prefix_root_links(html, origin), expected, "{html}");
+        }
+    }
+
+    fn item<'a>(n: usize, authors: Vec<JsonAuthor<'a>>, tags: Vec<&'a str>) -> JsonItem<'a> {
+        JsonItem {
+            id: format!("https://example.com/b/{n}/"),
+            url: format!("https://example.com/b/{n}/"),
+            external_url: (n % 2 == 0).then_some("https://source.example/"),
+            title: "A \"title\"\nwith a line break",
+            summary: "Summary",
+            content_html: (n % 2 == 1).then(|| "<p>Body\n</p>".to_owned()),
+            content_text: (n % 2 == 0).then_some("Summary"),
+            date_published: "2025-01-01T00:00:00Z".to_owned(),
+            date_modified: "2025-01-02T00:00:00Z".to_owned(),
+            authors,
+            tags,
+        }
+    }
+
+    /// The whole feed as one value, the way it would be printed without
+    /// the per-entry pieces.
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        #[serde(flatten)]
+        head: &'a JsonHead<'a>,
+        items: Vec<JsonItem<'a>>,
+    }
+
+    #[test]
+    fn a_json_feed_from_pieces_equals_the_feed_printed_whole() {
+        let head = JsonHead {
+            version: "https://jsonfeed.org/version/1.1",
+            title: "Site: tag",
+            home_page_url: "https://example.com/tags/t/".to_owned(),
+            feed_url: "https://example.com/tags/t/feed.json".to_owned(),
+            description: "",
+            language: "en",
+        };
+        let ada = Some("https://example.com/authors/ada/".to_owned());
+        let authors = vec![
+            JsonAuthor {
+                name: "Ada",
+                url: ada,
+            },
+            JsonAuthor {
+                name: "Bo",
+                url: None,
+            },
+        ];
+        let lists: [Vec<JsonItem<'_>>; 3] = [
+            Vec::new(),
+            vec![item(1, Vec::new(), Vec::new())],
+            vec![
+                item(2, authors, vec!["ai", "Acme"]),
+                item(3, Vec::new(), vec!["ai"]),
+                item(4, Vec::new(), Vec::new()),
+            ],
+        ];
+        for items in lists {
+            let pieces: Vec<String> = items
+                .iter()
+                .map(|i| indent(&serde_json::to_string_pretty(i).unwrap()))
+                .collect();
+            let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            let spliced = json_feed(&head, &pieces);
+            let whole = Whole { head: &head, items };
+            let mut expected = serde_json::to_string_pretty(&whole).unwrap();
+            expected.push('\n');
+            assert_eq!(spliced, expected);
+        }
+    }
 }

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::enrich::Briefing;
@@ -12,17 +13,23 @@ use crate::site::Site;
 
 /// `llms.txt` and the Markdown twins.
 pub fn render(site: &Site) -> Vec<OutputFile> {
-    let mut out: Vec<OutputFile> = site
-        .briefings
-        .iter()
-        .map(|b| OutputFile {
-            path: twin_path(site, b),
-            bytes: twin(site, b).into_bytes(),
-        })
-        .collect();
+    // The twins are independent of each other and of `llms.txt`: print them
+    // all in parallel, keeping the order.
+    let (mut out, index) = rayon::join(
+        || {
+            site.briefings
+                .par_iter()
+                .map(|b| OutputFile {
+                    path: twin_path(site, b),
+                    bytes: twin(site, b).into_bytes(),
+                })
+                .collect::<Vec<_>>()
+        },
+        || llms_txt(site),
+    );
     out.push(OutputFile {
         path: "llms.txt".into(),
-        bytes: llms_txt(site).into_bytes(),
+        bytes: index.into_bytes(),
     });
     out
 }
@@ -36,13 +43,23 @@ fn twin_path(site: &Site, b: &Briefing) -> String {
 /// and a `<` could open raw HTML or an autolink in a Markdown renderer, so
 /// it is escaped (with the backslash that could otherwise escape it back).
 fn link_text(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('\\', "\\\\")
-        .replace('<', "\\<")
-        .replace('[', "(")
-        .replace(']', ")")
+    let mut out = String::with_capacity(text.len());
+    // Runs of whitespace (line breaks included) become one space.
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '<' => out.push_str("\\<"),
+                '[' => out.push('('),
+                ']' => out.push(')'),
+                c => out.push(c),
+            }
+        }
+    }
+    out
 }
 
 fn llms_txt(site: &Site) -> String {
@@ -141,7 +158,8 @@ struct TwinSource<'a> {
 struct Line<'a>(std::borrow::Cow<'a, str>);
 
 fn line(text: &str) -> Line<'_> {
-    if text.contains(['\n', '\r']) {
+    // Line breaks are ASCII: a byte scan finds them without decoding.
+    if text.bytes().any(|b| matches!(b, b'\n' | b'\r')) {
         Line(text.replace("\r\n", " ").replace(['\r', '\n'], " ").into())
     } else {
         Line(text.into())
@@ -177,9 +195,27 @@ fn twin(site: &Site, b: &Briefing) -> String {
     };
     // Every value is on one line (`Line`), so no line can end the front matter.
     let front = toml::to_string(&matter).unwrap_or_default();
-    format!(
-        "+++\n{front}+++\n\n# {}\n\n{}\n",
-        link_text(&b.title),
-        b.body_markdown.trim()
-    )
+    let title = link_text(&b.title);
+    let body = b.body_markdown.trim();
+    // Sized once: the body is most of the twin.
+    let mut out = String::with_capacity(front.len() + title.len() + body.len() + 16);
+    for part in ["+++\n", &front, "+++\n\n# ", &title, "\n\n", body, "\n"] {
+        out.push_str(part);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_text_is_one_line_without_brackets_or_markup() {
+        assert_eq!(
+            link_text("  a [link]\n\t<b>\\<x>\u{2028}z  "),
+            "a (link) \\<b>\\\\\\<x> z"
+        );
+        assert_eq!(link_text(""), "");
+        assert_eq!(link_text(" \r\n "), "");
+    }
 }

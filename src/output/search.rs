@@ -5,6 +5,7 @@
 //! every reader who searches; the script documents the same keys. The body
 //! is cut so that a long briefing does not dominate the download.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::enrich::Briefing;
@@ -20,6 +21,9 @@ pub const BODY_CHARS: usize = 2_000;
 /// How far back from the limit a cut may move to end on a word boundary;
 /// further than this (one enormous "word") the cut falls mid-word instead.
 const WORD_SLACK: usize = 200;
+
+/// Briefings per run printed by one task: enough to keep the tasks few.
+const CHUNK: usize = 256;
 
 /// One briefing in the index. Every field borrows from the site.
 #[derive(Debug, Serialize)]
@@ -67,20 +71,50 @@ impl<'a> Entry<'a> {
 /// The search index of `site`: a JSON array in the site's order (newest
 /// first), which the script relies on to break ranking ties.
 pub fn render(site: &Site) -> OutputFile {
-    let entries: Vec<Entry<'_>> = site.briefings.iter().map(Entry::new).collect();
-    let bytes = serde_json::to_vec(&entries)
-        .expect("entries hold only strings and lists of strings, which always serialize");
     OutputFile {
         path: PATH.to_owned(),
-        bytes,
+        bytes: json_array(&site.briefings, Entry::new)
+            .expect("entries hold only strings and lists of strings, which always serialize"),
     }
+}
+
+/// The compact JSON array of `entry` of each item, in order. Runs of
+/// [`CHUNK`] items are printed in parallel, each as its part of the array's
+/// text, and joined: the same bytes as printing the whole array at once.
+fn json_array<'a, T: Sync, E: Serialize>(
+    items: &'a [T],
+    entry: impl Fn(&'a T) -> E + Sync,
+) -> serde_json::Result<Vec<u8>> {
+    let parts: Vec<Vec<u8>> = items
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut part = Vec::new();
+            for (i, item) in chunk.iter().enumerate() {
+                if i > 0 {
+                    part.push(b',');
+                }
+                serde_json::to_writer(&mut part, &entry(item))?;
+            }
+            Ok(part)
+        })
+        .collect::<serde_json::Result<_>>()?;
+    let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 1);
+    bytes.push(b'[');
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(part);
+    }
+    bytes.push(b']');
+    Ok(bytes)
 }
 
 /// `text` cut to at most `max` characters (never inside a UTF-8 sequence),
 /// ending on whitespace when one is near the limit. The result is a prefix
 /// of `text` without trailing whitespace.
 fn cut(text: &str, max: usize) -> &str {
-    let Some((limit, _)) = text.char_indices().nth(max) else {
+    let Some(limit) = nth_char_start(text, max) else {
         return text;
     };
     let hard = &text[..limit];
@@ -97,6 +131,22 @@ fn cut(text: &str, max: usize) -> &str {
         Some(space) if space > floor => hard[..space].trim_end(),
         _ => hard,
     }
+}
+
+/// Byte offset of the character at `n` (counting from 0), or `None` when
+/// `text` has no more than `n` characters. Counts the bytes that start a
+/// character rather than decoding them: bodies are long and most are cut.
+fn nth_char_start(text: &str, n: usize) -> Option<usize> {
+    if text.len() <= n {
+        // Never more characters than bytes.
+        return None;
+    }
+    text.bytes()
+        .enumerate()
+        // UTF-8 continuation bytes are 0b10xx_xxxx.
+        .filter(|&(_, b)| b & 0xC0 != 0x80)
+        .nth(n)
+        .map(|(i, _)| i)
 }
 
 #[cfg(test)]
@@ -131,10 +181,37 @@ mod tests {
     }
 
     #[test]
+    fn character_starts_are_found_by_bytes() {
+        for text in ["", "a", "abc", "é日本🦀x", "🦀🦀"] {
+            for n in 0..8 {
+                assert_eq!(
+                    nth_char_start(text, n),
+                    text.char_indices().nth(n).map(|(i, _)| i),
+                    "{text:?} {n}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn one_huge_word_is_cut_mid_word() {
         let text = format!("lead {}", "x".repeat(5000));
         let out = cut(&text, BODY_CHARS);
         assert_eq!(out.chars().count(), BODY_CHARS);
+    }
+
+    #[test]
+    fn the_array_printed_in_parts_equals_the_array_printed_whole() {
+        for n in [0, 1, 2, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 3] {
+            let items: Vec<String> = (0..n).map(|i| format!("<{i}>\u{2028}\"")).collect();
+            let whole: Vec<(usize, &str)> = items.iter().map(|s| (s.len(), s.as_str())).collect();
+            let parts = json_array(&items, |s| (s.len(), s.as_str())).unwrap();
+            assert_eq!(
+                String::from_utf8(parts).unwrap(),
+                serde_json::to_string(&whole).unwrap(),
+                "{n} items"
+            );
+        }
     }
 
     #[test]
