@@ -195,7 +195,7 @@ pub fn build_to(
     crate::output::feeds::render(&site)
         .into_iter()
         .for_each(put);
-    crate::output::llms::render(&site).into_iter().for_each(put);
+    crate::output::llms::render_to(&site, sink);
     put(crate::output::search::render(&site));
     let pages: Vec<OutputFile> = sink
         .paths()

@@ -126,13 +126,12 @@ pub fn without_removed<'a>(
         .collect()
 }
 
-/// The body's Markdown with the removed blocks cut out (for the Markdown
-/// twin of a briefing, which carries them as front matter instead).
-pub fn remaining_markdown(
-    body: &str,
+/// The byte ranges of the body that the removed blocks span (promoted to
+/// metadata), sorted.
+pub fn promoted_ranges(
     events: &[(Event<'_>, Range<usize>)],
     removed: &[Range<usize>],
-) -> String {
+) -> Vec<Range<usize>> {
     let mut cuts: Vec<Range<usize>> = removed
         .iter()
         .filter_map(|r| {
@@ -143,9 +142,15 @@ pub fn remaining_markdown(
         })
         .collect();
     cuts.sort_by_key(|r| r.start);
+    cuts
+}
+
+/// The body's Markdown with the `promoted` ranges cut out (for the Markdown
+/// twin of a briefing, which carries them as front matter instead).
+pub fn remaining_markdown(body: &str, promoted: &[Range<usize>]) -> String {
     let mut out = String::with_capacity(body.len());
     let mut at = 0;
-    for cut in cuts {
+    for cut in promoted {
         if cut.start >= at {
             out.push_str(body.get(at..cut.start).unwrap_or_default());
             at = cut.end;
@@ -471,7 +476,7 @@ mod tests {
         let all = Wanted::all();
         let ex = extract(&events, body, all);
         assert_eq!(
-            remaining_markdown(body, &events, &ex.removed),
+            remaining_markdown(body, &promoted_ranges(&events, &ex.removed)),
             "Intro.\n\n## Why\n\nEnd."
         );
     }

@@ -186,10 +186,19 @@ pub struct Briefing {
     pub extra: serde_json::Value,
     /// Rendered body and what rendering learned about it.
     pub body: Rendered,
-    /// The body's Markdown without the blocks promoted to metadata.
-    pub body_markdown: String,
+    /// Byte ranges of the body holding the blocks promoted to metadata (key
+    /// points, takeaway…), sorted: see [`Briefing::body_markdown`].
+    pub promoted: Vec<Range<usize>>,
     /// Reading time in minutes.
     pub reading_minutes: usize,
+}
+
+impl Briefing {
+    /// The body's Markdown without the blocks promoted to metadata (made
+    /// from the file when asked for, rather than kept for every briefing).
+    pub fn body_markdown(&self) -> String {
+        extract::remaining_markdown(parsed_body(&self.origin), &self.promoted)
+    }
 }
 
 /// A JSON value kept as its text, for encodings that cannot describe
@@ -275,7 +284,7 @@ pub fn briefing(
         author: authors.is_empty(),
     };
     let found: Extraction = extract::extract(&events, body_text, wanted);
-    let body_markdown = extract::remaining_markdown(body_text, &events, &found.removed);
+    let promoted = extract::promoted_ranges(&events, &found.removed);
     let events = extract::without_removed(events, &found.removed);
     let body = render_body(events, &origin, env, &mut errors);
 
@@ -359,11 +368,7 @@ pub fn briefing(
             extra: serde_json::Value::Object(fm.extra),
             reading_minutes: text::reading_minutes(body.word_count, env.config.words_per_minute),
             body,
-            body_markdown: {
-                let mut text = body_markdown;
-                text.shrink_to_fit();
-                text
-            },
+            promoted,
             origin,
         })
     };

@@ -8,30 +8,50 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::enrich::Briefing;
-use crate::render::OutputFile;
+use crate::render::sink::Hasher;
+use crate::render::{Key, OutputFile, Sink};
 use crate::site::Site;
 
 /// `llms.txt` and the Markdown twins.
 pub fn render(site: &Site) -> Vec<OutputFile> {
-    // The twins are independent of each other and of `llms.txt`: print them
-    // all in parallel, keeping the order.
-    let (mut out, index) = rayon::join(
+    let sink = crate::render::sink::Memory::default();
+    render_to(site, &sink);
+    sink.into_files()
+}
+
+/// `llms.txt` and the Markdown twins, handed to `sink` as they are made.
+/// A twin whose inputs did not change since the sink's previous build is
+/// not made again.
+pub fn render_to(site: &Site, sink: &dyn Sink) {
+    // The twins are independent of each other and of `llms.txt`.
+    rayon::join(
         || {
-            site.briefings
-                .par_iter()
-                .map(|b| OutputFile {
-                    path: twin_path(site, b),
-                    bytes: twin(site, b).into_bytes(),
-                })
-                .collect::<Vec<_>>()
+            site.briefings.par_iter().for_each(|b| {
+                let path = twin_path(site, b);
+                let key = twin_key(site, b);
+                if !sink.unchanged(&path, key) {
+                    let bytes = twin(site, b).into_bytes();
+                    sink.put(OutputFile { path, bytes }, key);
+                }
+            });
         },
-        || llms_txt(site),
+        || {
+            let bytes = llms_txt(site).into_bytes();
+            let key = crate::render::sink::key_of_bytes(&bytes);
+            let path = "llms.txt".to_owned();
+            sink.put(OutputFile { path, bytes }, key);
+        },
     );
-    out.push(OutputFile {
-        path: "llms.txt".into(),
-        bytes: index.into_bytes(),
-    });
-    out
+}
+
+/// Everything a twin is made from: the briefing's metadata, its Markdown
+/// (the file's body and the ranges cut from it) and the site's URL.
+fn twin_key(site: &Site, b: &Briefing) -> Key {
+    let mut h = Hasher::new(0);
+    h.value(&twin_matter(site, b));
+    h.bytes(crate::enrich::parsed_body(&b.origin).as_bytes());
+    h.value(&b.promoted);
+    h.finish()
 }
 
 fn twin_path(site: &Site, b: &Briefing) -> String {
@@ -170,8 +190,8 @@ fn lines(texts: &[String]) -> Vec<Line<'_>> {
     texts.iter().map(|t| line(t)).collect()
 }
 
-fn twin(site: &Site, b: &Briefing) -> String {
-    let matter = TwinMatter {
+fn twin_matter<'b>(site: &Site, b: &'b Briefing) -> TwinMatter<'b> {
+    TwinMatter {
         title: line(&b.title),
         date: &b.date.view.iso,
         updated: b.updated.as_ref().map(|d| d.view.iso.as_str()),
@@ -192,11 +212,15 @@ fn twin(site: &Site, b: &Briefing) -> String {
                 publisher: s.publisher.as_deref().map(line),
             })
             .collect(),
-    };
+    }
+}
+
+fn twin(site: &Site, b: &Briefing) -> String {
     // Every value is on one line (`Line`), so no line can end the front matter.
-    let front = toml::to_string(&matter).unwrap_or_default();
+    let front = toml::to_string(&twin_matter(site, b)).unwrap_or_default();
     let title = link_text(&b.title);
-    let body = b.body_markdown.trim();
+    let markdown = b.body_markdown();
+    let body = markdown.trim();
     // Sized once: the body is most of the twin.
     let mut out = String::with_capacity(front.len() + title.len() + body.len() + 16);
     for part in ["+++\n", &front, "+++\n\n# ", &title, "\n\n", body, "\n"] {
