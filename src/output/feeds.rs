@@ -64,27 +64,31 @@ pub fn scopes(site: &Site) -> Vec<Scope> {
 
 /// The three feed files of every scope.
 pub fn render(site: &Site) -> Vec<OutputFile> {
+    let sink = crate::render::sink::Memory::default();
+    render_to(site, &sink);
+    sink.into_files()
+}
+
+/// The three feed files of every scope, handed to `sink` as they are made.
+pub fn render_to(site: &Site, sink: &dyn crate::render::Sink) {
     let scopes = scopes(site);
     let entries = Entries::render(site, &scopes);
-    scopes
-        .par_iter()
-        .flat_map_iter(|scope| {
-            let feed = Feed {
-                site,
-                scope,
-                entries: &entries,
-            };
-            [
-                (format!("{}atom.xml", scope.folder), feed.atom()),
-                (format!("{}rss.xml", scope.folder), feed.rss()),
-                (format!("{}feed.json", scope.folder), feed.json()),
-            ]
-            .map(|(path, text)| OutputFile {
-                path,
-                bytes: text.into_bytes(),
-            })
-        })
-        .collect()
+    scopes.par_iter().for_each(|scope| {
+        let feed = Feed {
+            site,
+            scope,
+            entries: &entries,
+        };
+        for (path, text) in [
+            (format!("{}atom.xml", scope.folder), feed.atom()),
+            (format!("{}rss.xml", scope.folder), feed.rss()),
+            (format!("{}feed.json", scope.folder), feed.json()),
+        ] {
+            let bytes = text.into_bytes();
+            let key = crate::render::sink::key_of_bytes(&bytes);
+            sink.put(OutputFile { path, bytes }, key);
+        }
+    });
 }
 
 /// One briefing as an entry of each feed format, ready to be copied into
