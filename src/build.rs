@@ -195,7 +195,7 @@ pub fn build_to(
     assets.files.into_iter().for_each(put);
     crate::output::feeds::render_to(&site, sink);
     crate::output::llms::render_to(&site, sink);
-    put(crate::output::search::render(&site));
+    crate::output::search::render_to(&site, sink);
     let pages: Vec<OutputFile> = sink
         .paths()
         .into_iter()
@@ -499,6 +499,7 @@ fn enrich_all(
     drop(current);
     let reusable: Vec<reuse::Reusable> = cacheable.into_iter().flatten().map(|(r, _)| r).collect();
     timings.lap("cache");
+    release_freed_memory();
     let next_due = briefings
         .iter()
         .filter(|b| b.scheduled)

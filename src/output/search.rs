@@ -73,41 +73,51 @@ impl<'a> Entry<'a> {
 pub fn render(site: &Site) -> OutputFile {
     OutputFile {
         path: PATH.to_owned(),
-        bytes: json_array(&site.briefings, Entry::new)
-            .expect("entries hold only strings and lists of strings, which always serialize"),
+        bytes: json_array(&site.briefings, Entry::new).concat(),
     }
 }
 
-/// The compact JSON array of `entry` of each item, in order. Runs of
-/// [`CHUNK`] items are printed in parallel, each as its part of the array's
-/// text, and joined: the same bytes as printing the whole array at once.
+/// The search index, handed to `sink` in the parts it is printed in.
+pub fn render_to(site: &Site, sink: &dyn crate::render::Sink) {
+    sink.put_parts(PATH.to_owned(), json_array(&site.briefings, Entry::new));
+}
+
+/// The compact JSON array of `entry` of each item, in order, as parts that
+/// join into it. Runs of [`CHUNK`] items are printed in parallel, each as
+/// its part of the array's text: the same bytes as printing the whole array
+/// at once. An entry that cannot be printed (entries hold only strings,
+/// numbers and lists of them, so none) is left out.
 fn json_array<'a, T: Sync, E: Serialize>(
     items: &'a [T],
     entry: impl Fn(&'a T) -> E + Sync,
-) -> serde_json::Result<Vec<u8>> {
-    let parts: Vec<Vec<u8>> = items
+) -> Vec<Vec<u8>> {
+    let chunks: Vec<Vec<u8>> = items
         .par_chunks(CHUNK)
         .map(|chunk| {
             let mut part = Vec::new();
-            for (i, item) in chunk.iter().enumerate() {
-                if i > 0 {
+            for item in chunk {
+                let mark = part.len();
+                if mark > 0 {
                     part.push(b',');
                 }
-                serde_json::to_writer(&mut part, &entry(item))?;
+                if serde_json::to_writer(&mut part, &entry(item)).is_err() {
+                    part.truncate(mark);
+                }
             }
-            Ok(part)
+            part
         })
-        .collect::<serde_json::Result<_>>()?;
-    let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 1);
-    bytes.push(b'[');
-    for (i, part) in parts.iter().enumerate() {
+        .filter(|part| !part.is_empty())
+        .collect();
+    let mut parts = Vec::with_capacity(chunks.len() * 2 + 1);
+    parts.push(b"[".to_vec());
+    for (i, chunk) in chunks.into_iter().enumerate() {
         if i > 0 {
-            bytes.push(b',');
+            parts.push(b",".to_vec());
         }
-        bytes.extend_from_slice(part);
+        parts.push(chunk);
     }
-    bytes.push(b']');
-    Ok(bytes)
+    parts.push(b"]".to_vec());
+    parts
 }
 
 /// `text` cut to at most `max` characters (never inside a UTF-8 sequence),
@@ -205,7 +215,7 @@ mod tests {
         for n in [0, 1, 2, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 3] {
             let items: Vec<String> = (0..n).map(|i| format!("<{i}>\u{2028}\"")).collect();
             let whole: Vec<(usize, &str)> = items.iter().map(|s| (s.len(), s.as_str())).collect();
-            let parts = json_array(&items, |s| (s.len(), s.as_str())).unwrap();
+            let parts = json_array(&items, |s| (s.len(), s.as_str())).concat();
             assert_eq!(
                 String::from_utf8(parts).unwrap(),
                 serde_json::to_string(&whole).unwrap(),

@@ -205,17 +205,19 @@ impl Writer {
         }
     }
 
-    fn write(&self, file: &OutputFile, key: Key) -> Result<Record> {
-        let rel = safe_relative(&file.path)?;
+    fn write(&self, path: &str, parts: &[&[u8]], key: Key) -> Result<Record> {
+        let rel = safe_relative(path)?;
         let path = self.staging.join(rel);
         if let Some(parent) = path.parent() {
             crate::fs::create_dir_all(parent)?;
         }
         let mut handle = std::fs::File::create(&path)
             .with_context(|| format!("could not create `{}`", path.display()))?;
-        handle
-            .write_all(&file.bytes)
-            .with_context(|| format!("could not write `{}`", path.display()))?;
+        for part in parts {
+            handle
+                .write_all(part)
+                .with_context(|| format!("could not write `{}`", path.display()))?;
+        }
         let meta = handle
             .metadata()
             .with_context(|| format!("could not read `{}`", path.display()))?;
@@ -224,6 +226,21 @@ impl Writer {
             size: meta.len(),
             modified: modified_nanos(&meta),
         })
+    }
+
+    /// Writes one new or changed file, unless it is unchanged.
+    fn take(&self, path: String, parts: &[&[u8]], key: Key) {
+        if lock(&self.failure).is_some() {
+            return;
+        }
+        // A file known only by its bytes that did not change stays in place.
+        if self.unchanged(&path, key) {
+            return;
+        }
+        match self.write(&path, parts, key) {
+            Ok(record) => lock(&self.records).push((path, record, true)),
+            Err(err) => self.fail(err),
+        }
     }
 }
 
@@ -253,17 +270,13 @@ impl Sink for Writer {
     }
 
     fn put(&self, file: OutputFile, key: Key) {
-        if lock(&self.failure).is_some() {
-            return;
-        }
-        // A file known only by its bytes that did not change stays in place.
-        if self.unchanged(&file.path, key) {
-            return;
-        }
-        match self.write(&file, key) {
-            Ok(record) => lock(&self.records).push((file.path, record, true)),
-            Err(err) => self.fail(err),
-        }
+        self.take(file.path, &[&file.bytes], key);
+    }
+
+    fn put_parts(&self, path: String, parts: Vec<Vec<u8>>) {
+        let key = crate::render::sink::key_of_parts(&parts);
+        let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        self.take(path, &slices, key);
     }
 
     fn paths(&self) -> Vec<String> {

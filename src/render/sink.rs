@@ -36,6 +36,15 @@ pub trait Sink: Sync {
     /// Takes one new or changed file.
     fn put(&self, file: OutputFile, key: Key);
 
+    /// Takes one file given as consecutive parts (a large index printed in
+    /// parallel pieces), so that a sink that writes to disk need not join
+    /// them in memory first. Its key is the key of the joined bytes.
+    fn put_parts(&self, path: String, parts: Vec<Vec<u8>>) {
+        let bytes = parts.concat();
+        let key = key_of_bytes(&bytes);
+        self.put(OutputFile { path, bytes }, key);
+    }
+
     /// The path of every file of the build so far, kept or new.
     fn paths(&self) -> Vec<String>;
 }
@@ -124,6 +133,15 @@ pub fn key_of_bytes(bytes: &[u8]) -> Key {
     xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
+/// [`key_of_bytes`] of the parts joined, without joining them.
+pub fn key_of_parts(parts: &[Vec<u8>]) -> Key {
+    let mut h = Xxh3::new();
+    for part in parts {
+        h.update(part);
+    }
+    h.digest128()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +158,15 @@ mod tests {
         let mut seeded = Hasher::new(8);
         seeded.value(&("ab", "c"));
         assert_ne!(seeded.finish(), key("ab", "c"));
+    }
+
+    #[test]
+    fn parts_have_the_key_of_their_bytes() {
+        let parts = vec![b"[1,".to_vec(), Vec::new(), b"2]".to_vec()];
+        assert_eq!(key_of_parts(&parts), key_of_bytes(b"[1,2]"));
+        let sink = Memory::default();
+        sink.put_parts("x.json".into(), parts);
+        assert_eq!(sink.into_files()[0].bytes, b"[1,2]");
     }
 
     #[test]
