@@ -42,6 +42,10 @@ pub struct Options {
     /// Whether to take briefings from the cache (`false`: enrich every
     /// briefing again, then rewrite the cache).
     pub reuse: bool,
+    /// Drop what only `check` reads (each body's links, images and heading
+    /// ids) as soon as a briefing is enriched: less memory and a smaller
+    /// cache for `build` and `serve`.
+    pub lean: bool,
 }
 
 /// A successful build.
@@ -257,7 +261,12 @@ fn enrichment_key(config: &Config, options: &Options, known: &[KnownCompany]) ->
     let mut h = Hasher::new(crate::cache::identity());
     let text = std::fs::read(config.root.join(crate::config::FILE_NAME)).ok();
     h.value(&text);
-    h.value(&(&options.base_url, options.drafts, options.future));
+    h.value(&(
+        &options.base_url,
+        options.drafts,
+        options.future,
+        options.lean,
+    ));
     for c in known {
         h.value(&(&c.name, &c.aliases));
     }
@@ -472,7 +481,12 @@ fn enrich_all(
                 let clean = warnings.is_empty();
                 diags.extend(warnings);
                 match item {
-                    route::Enriched::Briefing(b) => {
+                    route::Enriched::Briefing(mut b) => {
+                        if options.lean {
+                            b.body.links = Vec::new();
+                            b.body.images = Vec::new();
+                            b.body.heading_ids = Vec::new();
+                        }
                         cacheable.push(kept.filter(|_| clean));
                         briefings.push(*b);
                     }

@@ -43,6 +43,7 @@ impl Args {
             now: Some(now),
             cache_dir: Some(crate::cache::dir_for(&output)),
             reuse: !self.no_cache,
+            lean: true,
         };
         crate::output::with_output(&output, |staging| {
             let previous = if self.no_cache {

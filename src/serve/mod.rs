@@ -70,6 +70,7 @@ pub fn run(root: &Path, settings: &Settings) -> anyhow::Result<()> {
         drafts: true,
         future: true,
         now: None,
+        lean: true,
         ..Options::default()
     };
 
