@@ -396,3 +396,66 @@ fn modified_nanos(meta: &std::fs::Metadata) -> i128 {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_journal_left_by_a_killed_build_is_completed() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let staging = dir.path().join(".public.briefing-new");
+        for (path, text) in [
+            (output.join(MARKER), "marker"),
+            (output.join("a.html"), "old"),
+            (output.join("gone/index.html"), "gone"),
+            (staging.join("a.html"), "new"),
+            (staging.join("b/index.html"), "added"),
+        ] {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let journal = Journal {
+            moves: vec!["a.html".into(), "b/index.html".into()],
+            removals: vec!["gone/index.html".into()],
+        };
+        crate::cache::write(&journal_path(&output), &journal).unwrap();
+        // Killed after the first move.
+        std::fs::rename(staging.join("a.html"), output.join("a.html")).unwrap();
+        recover(&output, &staging).unwrap();
+        let read = |p: &str| std::fs::read_to_string(output.join(p)).unwrap();
+        assert_eq!(read("a.html"), "new");
+        assert_eq!(read("b/index.html"), "added");
+        assert!(!output.join("gone").exists(), "emptied folders go too");
+        assert!(!journal_path(&output).exists());
+        // Nothing to do the second time.
+        recover(&output, &staging).unwrap();
+        assert_eq!(read("a.html"), "new");
+    }
+
+    #[test]
+    fn a_manifest_is_intact_only_while_its_files_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        std::fs::create_dir_all(&output).unwrap();
+        std::fs::write(output.join("a.html"), "a").unwrap();
+        let meta = std::fs::metadata(output.join("a.html")).unwrap();
+        let manifest = Manifest {
+            files: vec![(
+                "a.html".into(),
+                Record {
+                    key: 1,
+                    size: meta.len(),
+                    modified: modified_nanos(&meta),
+                },
+            )],
+            ..Manifest::default()
+        };
+        assert!(manifest.intact(&output));
+        std::fs::write(output.join("a.html"), "changed").unwrap();
+        assert!(!manifest.intact(&output));
+        std::fs::remove_file(output.join("a.html")).unwrap();
+        assert!(!manifest.intact(&output));
+    }
+}
