@@ -431,15 +431,21 @@ fn enrich_all(
         .filter_map(|p| {
             let file = p.file();
             let (slug, url) = routes.of(&file.content_path)?;
+            // What a briefing is cached with (its text key is known already
+            // when it came from the cache).
             let raw = match &p {
-                Parsed::Briefing(_, m) => Some((m.matter.title.clone(), m.matter.slug.clone())),
-                Parsed::Cached(_, e) => Some((e.title.clone(), e.slug.clone())),
+                Parsed::Briefing(_, m) => Some((
+                    m.matter.title.clone(),
+                    m.matter.slug.clone(),
+                    reuse::text_key(global, file),
+                )),
+                Parsed::Cached(_, e) => Some((e.title.clone(), e.slug.clone(), e.text_key)),
                 _ => None,
             };
             let reusable = |lookups| {
-                raw.clone().map(|(title, slug)| reuse::Reusable {
+                raw.map(|(title, slug, text_key)| reuse::Reusable {
                     path: file.content_path.clone(),
-                    text_key: reuse::text_key(global, file),
+                    text_key,
                     lookups,
                     title,
                     slug,

@@ -304,21 +304,7 @@ fn skeleton(site: &Path, matter: &Matter) -> Result<String, Vec<Diagnostic>> {
 
 /// A Tera error as a diagnostic at its place in the skeleton template.
 fn template_diagnostic(err: &tera::Error, shown: &Path, text: &Arc<str>) -> Diagnostic {
-    let report = match err.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
-        _ => None,
-    };
-    if let Some(report) = report {
-        let message = format!("template error: {}", report.message());
-        return Diagnostic::error_at(shown, text, report.span().range.clone(), message);
-    }
-    let mut message = format!("template error: {err}");
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    Diagnostic::error_file(shown, message)
+    crate::render::tera_diagnostic(err, |_| Some((shown, text)), shown, None)
 }
 
 /// Reads the new file back with the build's own front-matter reader, so a

@@ -6,7 +6,7 @@ pub mod pages;
 pub mod sink;
 pub mod view;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -169,6 +169,23 @@ fn template_diagnostic(
     sources: &std::collections::HashMap<String, (PathBuf, Arc<str>)>,
     page: Option<&str>,
 ) -> Diagnostic {
+    let source_of = |name: &str| {
+        sources
+            .get(name)
+            .map(|(shown, text)| (shown.as_path(), text))
+    };
+    tera_diagnostic(err, source_of, Path::new("templates"), page)
+}
+
+/// A Tera error as a diagnostic: at its line and column in the template
+/// `source_of` names (path shown and text), else against `fallback` with
+/// the chain of causes; `page` is the page being rendered, if any.
+pub(crate) fn tera_diagnostic<'s>(
+    err: &tera::Error,
+    source_of: impl Fn(&str) -> Option<(&'s Path, &'s Arc<str>)>,
+    fallback: &Path,
+    page: Option<&str>,
+) -> Diagnostic {
     let while_rendering = page
         .map(|p| format!(" (while rendering {p})"))
         .unwrap_or_default();
@@ -177,7 +194,7 @@ fn template_diagnostic(
         _ => None,
     };
     if let Some(report) = report
-        && let Some((shown, text)) = sources.get(report.filename())
+        && let Some((shown, text)) = source_of(report.filename())
     {
         let message = format!("template error: {}{while_rendering}", report.message());
         return Diagnostic::error_at(shown, text, report.span().range.clone(), message);
@@ -188,8 +205,5 @@ fn template_diagnostic(
         message.push_str(&format!(": {cause}"));
         source = cause.source();
     }
-    Diagnostic::error_file(
-        &PathBuf::from("templates"),
-        format!("{message}{while_rendering}"),
-    )
+    Diagnostic::error_file(fallback, format!("{message}{while_rendering}"))
 }
