@@ -15,9 +15,21 @@ pub const MAX_LEN: usize = 80;
 /// [`MAX_LEN`]. Returns `None` when nothing usable is left (a title written
 /// only in a non-Latin script, or only punctuation).
 pub fn slugify(text: &str) -> Option<String> {
-    let mut slug = String::with_capacity(text.len().min(MAX_LEN + 1));
+    let capacity = text.len().min(MAX_LEN + 1);
+    // Normalisation is the slow part, and it leaves ASCII as it is: most
+    // titles and terms skip it.
+    if text.is_ascii() {
+        slug_from(text.chars(), capacity)
+    } else {
+        slug_from(text.nfkd().filter(|c| !is_combining_mark(*c)), capacity)
+    }
+}
+
+/// The slug of already-decomposed characters.
+fn slug_from(chars: impl Iterator<Item = char>, capacity: usize) -> Option<String> {
+    let mut slug = String::with_capacity(capacity);
     let mut pending_dash = false;
-    for c in text.nfkd().filter(|c| !is_combining_mark(*c)) {
+    for c in chars {
         let c = match c {
             'ß' => 's',
             'æ' | 'Æ' => 'a',

@@ -81,7 +81,8 @@ struct Block {
     kind: BlockKind,
     /// Indices into the event list, end exclusive.
     events: Range<usize>,
-    /// Plain text of headings and paragraphs.
+    /// Plain text of headings and paragraphs (empty for other blocks, whose
+    /// text no rule reads).
     text: String,
 }
 
@@ -167,7 +168,12 @@ pub fn remaining_markdown(body: &str, promoted: &[Range<usize>]) -> String {
             tidy.push('\n');
         }
     }
-    tidy.trim().to_owned()
+    // Trimmed in place: the body is too long to copy again.
+    let end = tidy.trim_end().len();
+    tidy.truncate(end);
+    let start = tidy.len() - tidy.trim_start().len();
+    tidy.drain(..start);
+    tidy
 }
 
 fn is_removed(removed: &[Range<usize>], events: &Range<usize>) -> bool {
@@ -180,17 +186,18 @@ fn top_level_blocks(events: &[(Event<'_>, Range<usize>)]) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut depth = 0usize;
     let mut current: Option<(BlockKind, usize, String)> = None;
-    for (i, (event, _)) in events.iter().enumerate() {
+    for (i, (event, range)) in events.iter().enumerate() {
         match event {
             Event::Start(tag) => {
                 if depth == 0 {
-                    let kind = match tag {
-                        Tag::Heading { level, .. } => BlockKind::Heading(*level),
-                        Tag::Paragraph => BlockKind::Paragraph,
-                        Tag::List(_) => BlockKind::List,
-                        _ => BlockKind::Other,
+                    let (kind, source_len) = match tag {
+                        Tag::Heading { level, .. } => (BlockKind::Heading(*level), range.len()),
+                        Tag::Paragraph => (BlockKind::Paragraph, range.len()),
+                        Tag::List(_) => (BlockKind::List, 0),
+                        _ => (BlockKind::Other, 0),
                     };
-                    current = Some((kind, i, String::new()));
+                    // A kept text is about as long as its source.
+                    current = Some((kind, i, String::with_capacity(source_len)));
                 }
                 depth += 1;
             }
@@ -207,12 +214,12 @@ fn top_level_blocks(events: &[(Event<'_>, Range<usize>)]) -> Vec<Block> {
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, text)) = current.as_mut() {
+                if let Some(text) = kept_text(&mut current) {
                     text.push_str(t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, _, text)) = current.as_mut() {
+                if let Some(text) = kept_text(&mut current) {
                     text.push(' ');
                 }
             }
@@ -226,6 +233,15 @@ fn top_level_blocks(events: &[(Event<'_>, Range<usize>)]) -> Vec<Block> {
         }
     }
     blocks
+}
+
+/// The text collected for the open block, when it is a heading or a
+/// paragraph: no rule reads the text of the others.
+fn kept_text(current: &mut Option<(BlockKind, usize, String)>) -> Option<&mut String> {
+    match current {
+        Some((BlockKind::Heading(_) | BlockKind::Paragraph, _, text)) => Some(text),
+        _ => None,
+    }
 }
 
 fn heading_matches(text: &str, names: &[&str]) -> bool {

@@ -289,7 +289,9 @@ pub fn briefing(
     let body = render_body(events, &origin, env, &mut errors);
 
     if let Some(url) = &found.source {
-        sources.push(source_from_url(url, None, None));
+        let parsed = url::Url::parse(url).ok();
+        let host = parsed.as_ref().and_then(url::Url::host_str);
+        sources.push(source_from_url(url, host, None, None));
     }
     authors.extend(found.author.clone());
     if authors.is_empty() {
@@ -324,13 +326,7 @@ pub fn briefing(
     // After this stage only the search index reads the plain text, and only
     // its beginning: the rest is not kept (nor cached).
     let mut body = body;
-    if let Some((end, _)) = body
-        .plain_text
-        .char_indices()
-        .nth(crate::output::search::BODY_CHARS + 1)
-    {
-        body.plain_text.truncate(end);
-    }
+    text::truncate_chars(&mut body.plain_text, crate::output::search::BODY_CHARS + 1);
     // Ten thousand briefings stay in memory until the site is written:
     // their text should not carry the slack of the buffers it grew in.
     body.plain_text.shrink_to_fit();
@@ -432,7 +428,12 @@ fn front_matter_sources(
             Ok(parsed)
                 if matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some() =>
             {
-                out.push(source_from_url(url.trim(), title, publisher));
+                out.push(source_from_url(
+                    url.trim(),
+                    parsed.host_str(),
+                    title,
+                    publisher,
+                ));
             }
             _ => errors.push(origin.error_at_key(
                 key,
@@ -443,19 +444,22 @@ fn front_matter_sources(
     out
 }
 
-fn source_from_url(url: &str, title: Option<&str>, publisher: Option<&str>) -> Source {
-    let host = url::Url::parse(url).ok().and_then(|u| {
-        u.host_str()
-            .map(|h| h.trim_start_matches("www.").to_owned())
-    });
+/// A source at `url`, whose `host` (parsed by the caller, `www.` dropped)
+/// is its title when it has none.
+fn source_from_url(
+    url: &str,
+    host: Option<&str>,
+    title: Option<&str>,
+    publisher: Option<&str>,
+) -> Source {
     Source {
         url: url.to_owned(),
         title: title
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .or(host)
-            .unwrap_or_else(|| url.to_owned()),
+            .or_else(|| host.map(|h| h.trim_start_matches("www.")))
+            .unwrap_or(url)
+            .to_owned(),
         publisher: publisher
             .map(str::trim)
             .filter(|p| !p.is_empty())
@@ -475,21 +479,23 @@ fn key_points<'p>(
         .map(|(point, range)| {
             let (label, rest) = text::split_label(point);
             let path = &origin.file.content_path;
-            let (html, problems) =
-                markdown::render_inline_in(rest, &env.markdown, path, env.resolver);
-            for p in problems {
+            let rendered = markdown::render_inline_in(rest, &env.markdown, path, env.resolver);
+            for p in rendered.problems {
                 let diag = match range {
                     Some(range) => origin.error_in_body(range, p.message),
                     None => origin.error_at_key("key_points", p.message),
                 };
                 errors.push(if p.warning { diag.warning() } else { diag });
             }
-            let plain = inline_text(rest, &env.markdown);
             let text = match &label {
-                Some(label) => format!("{label}: {plain}"),
-                None => plain,
+                Some(label) => format!("{label}: {}", rendered.text),
+                None => rendered.text,
             };
-            KeyPoint { label, html, text }
+            KeyPoint {
+                label,
+                html: rendered.html,
+                text,
+            }
         })
         .collect()
 }
@@ -509,19 +515,6 @@ fn companies_of(fm: &BriefingMatter, body: &Rendered, env: &Env<'_>) -> Vec<Stri
         names.extend(env.companies.mentions(text).into_iter().map(str::to_owned));
     }
     dedup(names)
-}
-
-/// The visible text of inline Markdown.
-fn inline_text(markdown_text: &str, options: &markdown::Options) -> String {
-    let mut out = String::new();
-    for (event, _) in markdown::parse(markdown_text, options) {
-        match event {
-            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => out.push_str(&t),
-            pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak => out.push(' '),
-            _ => {}
-        }
-    }
-    out.trim().to_owned()
 }
 
 /// Removes repeated entries, keeping the first.

@@ -11,8 +11,23 @@ pub const SUMMARY_MAX: usize = 160;
 /// Cuts plain text to at most [`SUMMARY_MAX`] characters on a word boundary,
 /// adding an ellipsis when something was cut. Whitespace is collapsed.
 pub fn summary(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if collapsed.chars().count() <= SUMMARY_MAX {
+    // The collapsed text, only as far as the cut needs: one character past
+    // the limit tells whether the text goes on.
+    // (A character is at most four bytes.)
+    let mut collapsed = String::with_capacity(text.len().min(4 * (SUMMARY_MAX + 1)));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > SUMMARY_MAX {
+            break;
+        }
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+            chars += 1;
+        }
+        collapsed.push_str(word);
+        chars += word.chars().count();
+    }
+    if chars <= SUMMARY_MAX {
         return collapsed;
     }
     // Room for the ellipsis.
@@ -31,6 +46,24 @@ pub fn summary(text: &str) -> String {
     };
     let head = head.trim_end_matches([',', ';', ':', ' ', '—', '–', '-']);
     format!("{head}…")
+}
+
+/// Cuts `text` to its first `max` characters.
+pub fn truncate_chars(text: &mut String, max: usize) {
+    // Chars are counted a run of bytes at a time (`chars().count()` does not
+    // decode them): `wanted` bytes hold at most `wanted` chars, and a run
+    // stretched to the next char boundary gains no char.
+    let mut end = 0;
+    let mut wanted = max;
+    while wanted > 0 && end < text.len() {
+        let mut stop = (end + wanted).min(text.len());
+        while !text.is_char_boundary(stop) {
+            stop += 1;
+        }
+        wanted -= text[end..stop].chars().count();
+        end = stop;
+    }
+    text.truncate(end);
 }
 
 /// Reading time in whole minutes, at least one.
@@ -103,9 +136,40 @@ mod tests {
     }
 
     #[test]
+    fn the_limit_is_inclusive() {
+        let full = "a".repeat(SUMMARY_MAX);
+        assert_eq!(summary(&format!(" {full}\n")), full);
+        let one_more = format!("{full} b and a long tail {}", "word ".repeat(100));
+        assert_eq!(
+            summary(&one_more),
+            format!("{}…", "a".repeat(SUMMARY_MAX - 1))
+        );
+    }
+
+    #[test]
     fn multibyte_text_is_cut_on_char_boundaries() {
         let s = summary(&"é ".repeat(200));
         assert!(s.chars().count() <= SUMMARY_MAX);
+    }
+
+    #[test]
+    fn text_is_cut_after_a_number_of_chars() {
+        let cut = |text: &str, max: usize| {
+            let mut text = text.to_owned();
+            truncate_chars(&mut text, max);
+            text
+        };
+        assert_eq!(cut("abcdef", 4), "abcd");
+        assert_eq!(cut("ab", 4), "ab");
+        assert_eq!(cut("", 4), "");
+        assert_eq!(cut("abc", 0), "");
+        assert_eq!(cut("é€😀xyz", 3), "é€😀");
+        assert_eq!(cut("a’b’c’d", 4), "a’b’");
+        let mixed = "word’s “quote” — é ".repeat(200);
+        for max in [0, 1, 7, 100, 2_001, 4_000, 10_000] {
+            let by_chars: String = mixed.chars().take(max).collect();
+            assert_eq!(cut(&mixed, max), by_chars, "{max}");
+        }
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! Inline Markdown (a key point or takeaway written in front matter) to
 //! inline HTML, with the same URL and raw-HTML rules as a body.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::links::{self, Targets};
+use super::text::inline_text;
 use super::{LinkResolver, Options, Problem, SpannedEvent, has_raw_html, parse, sanitize};
 
 /// Inline Markdown to inline HTML with no `<p>` (or other block) wrapper.
@@ -13,35 +16,64 @@ use super::{LinkResolver, Options, Problem, SpannedEvent, has_raw_html, parse, s
 /// paragraphs are joined with a space. Links to `.md` files are left as
 /// written, since there is no content file to resolve them from.
 pub fn render_inline(text: &str, opts: &Options) -> String {
-    render_with(text, opts, &Targets::Nowhere, &mut Vec::new())
+    let source = neutralize_block_start(text.trim());
+    let events = parse(&source, opts);
+    render_events(&source, events, opts, &Targets::Nowhere, &mut Vec::new())
+}
+
+/// Inline Markdown of a content file (a key point), rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineRendered {
+    /// The HTML, as [`render_inline`] writes it, with links to other content
+    /// files resolved.
+    pub html: String,
+    /// The visible text of the Markdown as written, trimmed: there a leading
+    /// block marker is markup (`- a point` reads `a point`).
+    pub text: String,
+    /// Problems, with ranges relative to the trimmed Markdown.
+    pub problems: Vec<Problem>,
 }
 
 /// [`render_inline`] for text that belongs to a content file (a key point):
-/// links to other content files are resolved from `content_path`, and
-/// problems are returned with ranges relative to the trimmed `text`.
+/// links to other content files are resolved from `content_path`, and the
+/// visible text and the problems come with the HTML.
 pub fn render_inline_in(
     text: &str,
     opts: &Options,
     content_path: &str,
     resolver: &dyn LinkResolver,
-) -> (String, Vec<Problem>) {
+) -> InlineRendered {
+    let source = neutralize_block_start(text.trim());
+    let events = parse(&source, opts);
+    // Read before links are rewritten (an image's alt text is text). Most
+    // text is trimmed and starts with no block marker: then one parse
+    // serves both.
+    let visible = if *source == *text {
+        inline_text(&events)
+    } else {
+        inline_text(&parse(text, opts))
+    };
     let mut problems = Vec::new();
     let targets = Targets::Site {
         content_path,
         resolver,
     };
-    let html = render_with(text, opts, &targets, &mut problems);
-    (html, problems)
+    let html = render_events(&source, events, opts, &targets, &mut problems);
+    InlineRendered {
+        html,
+        text: visible,
+        problems,
+    }
 }
 
-fn render_with(
-    text: &str,
+/// The inline HTML of `events`, parsed from `source`.
+fn render_events(
+    source: &str,
+    mut events: Vec<SpannedEvent<'_>>,
     opts: &Options,
     targets: &Targets<'_>,
     problems: &mut Vec<Problem>,
 ) -> String {
-    let source = neutralize_block_start(text.trim());
-    let mut events = parse(&source, opts);
     let needs_sanitizing = !opts.unsafe_html && has_raw_html(&events);
     links::rewrite(&mut events, targets, problems);
     let events = flatten(events);
@@ -57,7 +89,7 @@ fn render_with(
 
 /// Escape the marker that would make `text` start a block (ATX heading,
 /// block quote, list item), so that it reads as paragraph text.
-fn neutralize_block_start(text: &str) -> String {
+fn neutralize_block_start(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     let followed_by_space = |at: usize| bytes.get(at).is_none_or(|&b| b == b' ' || b == b'\t');
     let hashes = bytes.iter().take_while(|&&b| b == b'#').count();
@@ -77,8 +109,8 @@ fn neutralize_block_start(text: &str) -> String {
     };
     match escape_at {
         // Markers are ASCII, so `at` is a char boundary.
-        Some(at) => format!("{}\\{}", &text[..at], &text[at..]),
-        None => text.to_owned(),
+        Some(at) => Cow::Owned(format!("{}\\{}", &text[..at], &text[at..])),
+        None => Cow::Borrowed(text),
     }
 }
 
@@ -176,6 +208,28 @@ mod tests {
         assert_eq!(inline("2025. A big year"), "2025. A big year");
         assert_eq!(inline("*emphasis* first"), "<em>emphasis</em> first");
         assert_eq!(inline("#hashtag"), "#hashtag");
+    }
+
+    #[test]
+    fn a_content_file_gets_the_visible_text_too() {
+        let resolver = |path: &str| (path == "2025/b.md").then(|| "/briefings/b/".to_owned());
+        let point =
+            |text: &str| render_inline_in(text, &Options::default(), "2025/a.md", &resolver);
+        let rendered = point("See [*B*](b.md) and ![a chart](c.png) `now`");
+        assert_eq!(
+            rendered.html,
+            "See <a href=\"/briefings/b/\"><em>B</em></a> and \
+             <img src=\"c.png\" alt=\"a chart\" loading=\"lazy\" /> <code>now</code>"
+        );
+        assert_eq!(rendered.text, "See B and a chart now");
+        assert!(rendered.problems.is_empty());
+        // The HTML keeps a leading marker as text; the text reads it as markup.
+        let rendered = point("- not a list\nreally ");
+        assert_eq!(rendered.html, "- not a list\nreally");
+        assert_eq!(rendered.text, "not a list really");
+        let rendered = point("[gone](missing.md)");
+        assert_eq!(rendered.html, "<a href=\"#\">gone</a>");
+        assert_eq!(rendered.problems.len(), 1);
     }
 
     #[test]

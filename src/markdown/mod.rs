@@ -51,7 +51,7 @@ use serde::{Deserialize, Serialize};
 
 pub use highlight::Highlighter;
 pub use ids::slugify_id;
-pub use inline::{render_inline, render_inline_in};
+pub use inline::{InlineRendered, render_inline, render_inline_in};
 
 /// One parser event with the byte range of the source it came from, relative
 /// to the body that was parsed.

@@ -8,7 +8,9 @@ use super::SpannedEvent;
 /// separated by spaces. Code blocks, image alt text, raw HTML, task markers
 /// and footnote numbers are not text a reader reads as the article.
 pub(crate) fn plain_text(events: &[SpannedEvent<'_>]) -> String {
-    let mut text = String::new();
+    // The visible text is rarely longer than its source: one allocation.
+    let source_len = events.last().map_or(0, |(_, range)| range.end);
+    let mut text = String::with_capacity(source_len);
     // Depth inside content that is not prose; images and code can nest.
     let mut hidden = 0usize;
     for (event, _) in events {
@@ -34,17 +36,72 @@ pub(crate) fn plain_text(events: &[SpannedEvent<'_>]) -> String {
 /// spaced dash or a bullet is not a word.
 pub(crate) fn word_count(text: &str) -> usize {
     let mut words = 0;
-    // Whether the current token has had a letter or digit yet.
-    let mut counted = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            counted = false;
-        } else if !counted && c.is_alphanumeric() {
-            counted = true;
+    // The class of the last character that was whitespace or a letter or
+    // digit: a word is counted at its first letter or digit.
+    let mut last = Class::Space;
+    // Byte by byte, so that ASCII costs a table lookup: a non-ASCII char is
+    // decoded at its first byte, and its other bytes are passed over.
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        let class = if byte.is_ascii() {
+            ASCII_CLASSES[usize::from(byte)]
+        } else if is_char_start(byte) {
+            let c = text[at..].chars().next().expect("a char starts here");
+            Class::of(c)
+        } else {
+            Class::Other
+        };
+        if class == Class::Alphanumeric && last != Class::Alphanumeric {
             words += 1;
+        }
+        if class != Class::Other {
+            last = class;
         }
     }
     words
+}
+
+/// What a character is to [`word_count`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Space,
+    Alphanumeric,
+    Other,
+}
+
+impl Class {
+    /// The class of `c`, by the rules of `char`.
+    fn of(c: char) -> Class {
+        if c.is_whitespace() {
+            Class::Space
+        } else if c.is_alphanumeric() {
+            Class::Alphanumeric
+        } else {
+            Class::Other
+        }
+    }
+}
+
+/// [`Class::of`] every ASCII character, looked up rather than worked out,
+/// since [`word_count`] runs over every byte of every body.
+const ASCII_CLASSES: [Class; 128] = {
+    let mut classes = [Class::Other; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        // As `char::is_whitespace` has it: the vertical tab is whitespace,
+        // unlike for `u8::is_ascii_whitespace`.
+        if matches!(byte, b'\t'..=b'\r' | b' ') {
+            classes[byte as usize] = Class::Space;
+        } else if byte.is_ascii_alphanumeric() {
+            classes[byte as usize] = Class::Alphanumeric;
+        }
+        byte += 1;
+    }
+    classes
+};
+
+/// Whether `byte` starts a char in UTF-8 (it is not a continuation byte).
+fn is_char_start(byte: u8) -> bool {
+    byte & 0b1100_0000 != 0b1000_0000
 }
 
 /// The text of inline events (a heading's content), trimmed.
@@ -141,6 +198,26 @@ mod tests {
             word_count(&plain("Two *words*\n\n```\nnot counted\n```")),
             2
         );
+    }
+
+    #[test]
+    fn word_count_classifies_as_char_does() {
+        // Whitespace-separated tokens with a letter or digit, by `char` rules.
+        let by_chars = |text: &str| {
+            text.split(char::is_whitespace)
+                .filter(|token| token.chars().any(char::is_alphanumeric))
+                .count()
+        };
+        for text in [
+            "a\x0Bb c\x0Cd\re\tf\ng",
+            "a\x1Fb \x7F",
+            "next\u{85}line no\u{A0}break em\u{2003}space",
+            "café crème, Straße",
+            "日本 語 ١٢٣ — • –",
+            "\u{1F600} x\u{1F600}",
+        ] {
+            assert_eq!(word_count(text), by_chars(text), "{text:?}");
+        }
     }
 
     #[test]
