@@ -119,14 +119,15 @@ pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
 
 /// Builds the site at `root`, handing every file to `sink` as it is made
 /// (`Built::files` stays empty). Returns `Ok(None)`, having rendered
-/// nothing, when the fingerprint of every input equals `unless`. Briefings
+/// nothing, when `current` says the output made from the fingerprint of
+/// every input is in place already. Briefings
 /// come from `memo` (a previous build in the same process) or else from
 /// the cache in `options.cache_dir` when they can.
 pub fn build_to(
     root: &Path,
     options: &Options,
     sink: &dyn Sink,
-    unless: Option<Key>,
+    current: Option<&dyn Fn(Key) -> bool>,
     memo: Option<Memo>,
 ) -> Result<Option<Built>, Vec<Diagnostic>> {
     let started = Instant::now();
@@ -142,7 +143,7 @@ pub fn build_to(
     let (theme, theme_diags) = Theme::load(root);
     diags.extend(theme_diags);
     let inputs = inputs(root, options, &files, &theme);
-    if unless == Some(inputs) {
+    if current.is_some_and(|current| current(inputs)) {
         return Ok(None);
     }
     let highlighter = highlighter();
@@ -488,6 +489,7 @@ fn enrich_all(
                 diags.extend(warnings);
                 match item {
                     route::Enriched::Briefing(mut b) => {
+                        b.digest = kept.as_ref().map(|(r, _)| r.digest(&b));
                         if options.lean {
                             b.body.links = Vec::new();
                             b.body.images = Vec::new();

@@ -19,7 +19,7 @@ use crate::render::Key;
 use crate::render::sink::Hasher;
 
 /// Format of the cache files; bumped when their layout changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"BRFCACHE";
@@ -59,6 +59,15 @@ pub fn identity() -> Key {
 /// Reads a cache file written by [`write`]; `None` when it is missing,
 /// stale or damaged in any way.
 pub fn read<T: DeserializeOwned>(path: &Path) -> Option<T> {
+    let (bytes, body) = read_raw(path)?;
+    postcard::from_bytes(&bytes[body]).ok()
+}
+
+/// Reads a cache file written by [`write`] without decoding it: the file's
+/// bytes and where in them its value's encoding lies, for values that
+/// borrow from the file (see [`SharedStr`]). `None` when the file is
+/// missing, stale or damaged in any way.
+pub fn read_raw(path: &Path) -> Option<(Vec<u8>, std::ops::Range<usize>)> {
     let bytes = std::fs::read(path).ok()?;
     let rest = bytes.strip_prefix(MAGIC.as_slice())?;
     let (stamp, rest) = rest.split_at_checked(16)?;
@@ -68,7 +77,36 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> Option<T> {
     {
         return None;
     }
-    postcard::from_bytes(body).ok()
+    let body = bytes.len() - body.len()..bytes.len();
+    Some((bytes, body))
+}
+
+/// Text kept where it lies in a cache file read into memory, shared by
+/// every value decoded from the file instead of copied out of it.
+#[derive(Debug, Clone)]
+pub struct SharedStr {
+    file: std::sync::Arc<Vec<u8>>,
+    range: std::ops::Range<usize>,
+}
+
+impl SharedStr {
+    /// The text `part` of `file` (a string borrowed from `file` while
+    /// decoding it); `None` when `part` does not lie inside `file`.
+    pub fn within(file: &std::sync::Arc<Vec<u8>>, part: &str) -> Option<SharedStr> {
+        let start = (part.as_ptr() as usize).checked_sub(file.as_ptr() as usize)?;
+        let range = start..start.checked_add(part.len())?;
+        (range.end <= file.len()).then(|| SharedStr {
+            file: std::sync::Arc::clone(file),
+            range,
+        })
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Checked when it was decoded; checking again costs little and keeps
+        // this free of `unsafe`.
+        std::str::from_utf8(&self.file[self.range.clone()]).unwrap_or_default()
+    }
 }
 
 /// Writes a cache file atomically (a temporary file renamed into place).

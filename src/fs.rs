@@ -57,13 +57,15 @@ pub fn is_symlink(path: &Path) -> bool {
 /// the same way on every platform. Returns the byte offset of the first
 /// invalid sequence when the bytes are not UTF-8.
 pub fn normalize_text(bytes: Vec<u8>) -> Result<String, usize> {
-    let text = String::from_utf8(bytes).map_err(|err| err.utf8_error().valid_up_to())?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
-    } else {
-        text.to_owned()
-    })
+    let mut text = String::from_utf8(bytes).map_err(|err| err.utf8_error().valid_up_to())?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    // Files are mostly read as they are: no copy unless there is a CR.
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n");
+    }
+    Ok(text)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Stage 4, assemble: the immutable [`Site`] — briefings newest first, with
 //! tags, companies, authors and stories indexed for the templates.
 
-use std::collections::{BTreeMap, HashMap};
+use foldhash::{HashMap, HashMapExt};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -68,10 +68,56 @@ pub struct Site {
     pub stories: Vec<StoryEntry>,
     /// What was held back.
     pub held_back: HeldBack,
-    company_index: HashMap<String, usize>,
-    tag_index: HashMap<String, usize>,
-    author_index: HashMap<String, usize>,
+    company_index: Index,
+    tag_index: Index,
+    author_index: Index,
     story_index: HashMap<String, usize>,
+}
+
+/// Where to find a tag, author or company by name.
+#[derive(Debug, Default)]
+struct Index {
+    /// By every name as a briefing writes it, so that pages look names up
+    /// without slugifying them again for every card.
+    names: HashMap<String, usize>,
+    /// By term key (see [`term_key`]) and, for companies, profile slug.
+    keys: HashMap<String, usize>,
+}
+
+impl Index {
+    /// The position of the term a name stands for.
+    fn get(&self, name: &str) -> Option<usize> {
+        self.names
+            .get(name)
+            .or_else(|| self.keys.get(&term_key(name)))
+            .copied()
+    }
+
+    /// Adds every name as written that stands for a term.
+    fn with_names<'n>(
+        mut self,
+        names: impl Iterator<Item = &'n String>,
+        keys: &mut Keys<'n>,
+    ) -> Self {
+        for name in names {
+            if !self.names.contains_key(name.as_str())
+                && let Some(&i) = self.keys.get(keys.of(name))
+            {
+                self.names.insert(name.clone(), i);
+            }
+        }
+        self
+    }
+}
+
+/// The term key of each name, slugified once however often it is written.
+#[derive(Default)]
+struct Keys<'n>(HashMap<&'n str, String>);
+
+impl<'n> Keys<'n> {
+    fn of(&mut self, name: &'n str) -> &str {
+        self.0.entry(name).or_insert_with(|| term_key(name))
+    }
 }
 
 /// Which unpublished briefings to include.
@@ -138,14 +184,17 @@ impl Site {
         pages.retain(|p| include.drafts || !p.draft);
         pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title)));
 
-        let (tags, tag_index) = terms(&config, "tags", &briefings, |b| &b.tags);
-        let (authors, author_index) = terms(&config, "authors", &briefings, |b| &b.authors);
-        let (companies, company_index) = company_entries(&config, companies, &briefings);
-        // Every name as written, so that pages look terms up without
-        // slugifying the same names again for every card.
-        let tag_index = by_name(tag_index, briefings.iter().flat_map(|b| &b.tags));
-        let author_index = by_name(author_index, briefings.iter().flat_map(|b| &b.authors));
-        let company_index = by_name(company_index, briefings.iter().flat_map(|b| &b.companies));
+        let mut keys = Keys::default();
+        let (tags, tag_index) = terms(&config, "tags", &briefings, |b| &b.tags, &mut keys);
+        let (authors, author_index) =
+            terms(&config, "authors", &briefings, |b| &b.authors, &mut keys);
+        let (companies, company_index) = company_entries(&config, companies, &briefings, &mut keys);
+        let tag_index = tag_index.with_names(briefings.iter().flat_map(|b| &b.tags), &mut keys);
+        let author_index =
+            author_index.with_names(briefings.iter().flat_map(|b| &b.authors), &mut keys);
+        let company_index =
+            company_index.with_names(briefings.iter().flat_map(|b| &b.companies), &mut keys);
+        drop(keys);
         let (stories, story_index) = story_entries(stories, &briefings);
         Ok(Site {
             config,
@@ -165,52 +214,23 @@ impl Site {
 
     /// The tag of a name as written in a briefing.
     pub fn tag(&self, name: &str) -> Option<&Term> {
-        lookup(&self.tag_index, name).map(|i| &self.tags[i])
+        self.tag_index.get(name).map(|i| &self.tags[i])
     }
 
     /// The author of a name.
     pub fn author(&self, name: &str) -> Option<&Term> {
-        lookup(&self.author_index, name).map(|i| &self.authors[i])
+        self.author_index.get(name).map(|i| &self.authors[i])
     }
 
     /// The company of a name.
     pub fn company(&self, name: &str) -> Option<&CompanyEntry> {
-        lookup(&self.company_index, name).map(|i| &self.companies[i])
+        self.company_index.get(name).map(|i| &self.companies[i])
     }
 
     /// The story of a slug.
     pub fn story(&self, slug: &str) -> Option<&StoryEntry> {
         self.story_index.get(slug).map(|&i| &self.stories[i])
     }
-}
-
-/// Adds every name as written to an index by term key.
-fn by_name<'n>(
-    mut index: HashMap<String, usize>,
-    names: impl Iterator<Item = &'n String>,
-) -> HashMap<String, usize> {
-    let mut seen = std::collections::HashSet::new();
-    for name in names {
-        if seen.insert(name.as_str())
-            && let Some(&i) = index.get(&term_key(name))
-        {
-            index.insert(name_key(name), i);
-        }
-    }
-    index
-}
-
-/// A name as written, kept apart from term keys (which never hold a NUL).
-fn name_key(name: &str) -> String {
-    format!("\0{name}")
-}
-
-/// A term's index by name as written, else by its term key.
-fn lookup(index: &HashMap<String, usize>, name: &str) -> Option<usize> {
-    index
-        .get(&name_key(name))
-        .or_else(|| index.get(&term_key(name)))
-        .copied()
 }
 
 /// Names that differ only in case, accents or punctuation are one term. A
@@ -235,42 +255,56 @@ fn terms<'b>(
     section: &str,
     briefings: &'b [Briefing],
     names_of: impl Fn(&'b Briefing) -> &'b Vec<String>,
-) -> (Vec<Term>, HashMap<String, usize>) {
-    let mut by_key: BTreeMap<String, Term> = BTreeMap::new();
+    keys: &mut Keys<'b>,
+) -> (Vec<Term>, Index) {
+    let mut list: Vec<Term> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
     for (i, b) in briefings.iter().enumerate() {
         for name in names_of(b) {
-            let key = term_key(name);
-            let term = by_key.entry(key.clone()).or_insert_with(|| Term {
-                name: name.clone(),
-                url: config.url(&format!("{section}/{}/", key)),
-                slug: key,
-                briefings: Vec::new(),
-            });
+            let key = keys.of(name);
+            let n = match at.get(key) {
+                Some(&n) => n,
+                None => {
+                    list.push(Term {
+                        name: name.clone(),
+                        url: config.url(&format!("{section}/{key}/")),
+                        slug: key.to_owned(),
+                        briefings: Vec::new(),
+                    });
+                    at.insert(key.to_owned(), list.len() - 1);
+                    list.len() - 1
+                }
+            };
+            let term = &mut list[n];
             if term.briefings.last() != Some(&i) {
                 term.briefings.push(i);
             }
         }
     }
-    let mut list: Vec<Term> = by_key.into_values().collect();
     list.sort_by(|a, b| {
         a.name
             .to_lowercase()
             .cmp(&b.name.to_lowercase())
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    let index = list
+    let keys = list
         .iter()
         .enumerate()
         .map(|(i, t)| (t.slug.clone(), i))
         .collect();
+    let index = Index {
+        keys,
+        ..Index::default()
+    };
     (list, index)
 }
 
-fn company_entries(
+fn company_entries<'b>(
     config: &Config,
     profiles: Vec<Company>,
-    briefings: &[Briefing],
-) -> (Vec<CompanyEntry>, HashMap<String, usize>) {
+    briefings: &'b [Briefing],
+    keys: &mut Keys<'b>,
+) -> (Vec<CompanyEntry>, Index) {
     let mut entries: Vec<CompanyEntry> = profiles
         .into_iter()
         .map(|company| CompanyEntry {
@@ -290,25 +324,29 @@ fn company_entries(
     }
     for (i, b) in briefings.iter().enumerate() {
         for name in &b.companies {
-            let key = term_key(name);
-            let at = *index.entry(key.clone()).or_insert_with(|| {
-                // Named by a briefing, no profile: a page with its briefings only.
-                entries.push(CompanyEntry {
-                    company: Company {
-                        origin: None,
-                        name: name.clone(),
-                        url: config.url(&format!("companies/{}/", key)),
-                        slug: key,
-                        aliases: Vec::new(),
-                        homepage: None,
-                        summary: None,
-                        content_html: String::new(),
-                        extra: serde_json::Value::Object(serde_json::Map::new()),
-                    },
-                    briefings: Vec::new(),
-                });
-                entries.len() - 1
-            });
+            let key = keys.of(name);
+            let at = match index.get(key) {
+                Some(&at) => at,
+                None => {
+                    // Named by a briefing, no profile: a page with its briefings only.
+                    entries.push(CompanyEntry {
+                        company: Company {
+                            origin: None,
+                            name: name.clone(),
+                            url: config.url(&format!("companies/{key}/")),
+                            slug: key.to_owned(),
+                            aliases: Vec::new(),
+                            homepage: None,
+                            summary: None,
+                            content_html: String::new(),
+                            extra: serde_json::Value::Object(serde_json::Map::new()),
+                        },
+                        briefings: Vec::new(),
+                    });
+                    index.insert(key.to_owned(), entries.len() - 1);
+                    entries.len() - 1
+                }
+            };
             if entries[at].briefings.last() != Some(&i) {
                 entries[at].briefings.push(i);
             }
@@ -332,6 +370,10 @@ fn company_entries(
     for (i, e) in sorted.iter().enumerate() {
         index.entry(e.company.slug.clone()).or_insert(i);
     }
+    let index = Index {
+        keys: index,
+        ..Index::default()
+    };
     (sorted, index)
 }
 

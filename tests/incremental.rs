@@ -39,7 +39,11 @@ use workspace::{Workspace, files_below, same_trees, succeeded};
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 10,
+        // More with `INCREMENTAL_CASES=200 cargo test --test incremental`.
+        cases: std::env::var("INCREMENTAL_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(10),
         max_shrink_iters: 40,
         ..ProptestConfig::default()
     })]
@@ -191,4 +195,24 @@ fn a_failed_build_keeps_the_previous_output() {
     ws.sync(&model);
     ws.check()
         .unwrap_or_else(|e| panic!("after fixing the template: {e}"));
+}
+
+/// A briefing page is keyed by what it was made from, not by its text: a
+/// company's homepage, which only the JSON-LD of the briefings naming the
+/// company shows, must reach those pages on the next incremental build.
+#[test]
+fn a_company_homepage_reaches_the_briefings_naming_it() {
+    let mut model = Model::initial();
+    let mut ws = Workspace::new(&model);
+    ws.check().expect("first build");
+    for (k, homepage) in [
+        (0, Some("https://acme.example/")),
+        (0, None),
+        (1, Some("https://globex.example/")),
+    ] {
+        model.companies[k].homepage = homepage.map(str::to_owned);
+        ws.sync(&model);
+        ws.check()
+            .unwrap_or_else(|e| panic!("after setting homepage {homepage:?}: {e}"));
+    }
 }

@@ -14,7 +14,7 @@
 //! Entries live in [`BUCKETS`] files by a hash of their path: an edit
 //! rewrites one bucket, not the whole cache.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -49,7 +49,8 @@ pub struct Entry {
     pub briefing: Briefing,
 }
 
-/// The same, borrowed, for writing (the two encode alike).
+/// An entry as written: the briefing's body HTML (which the briefing's own
+/// encoding leaves out) follows it.
 #[derive(Serialize)]
 struct EntryRef<'a> {
     text_key: Key,
@@ -57,7 +58,23 @@ struct EntryRef<'a> {
     title: &'a str,
     slug: Option<&'a str>,
     briefing: &'a Briefing,
+    html: &'a str,
 }
+
+/// An entry as read: its HTML is borrowed from the bucket file, which the
+/// briefing then shares rather than copies (see [`Briefing::html`]).
+#[derive(Deserialize)]
+struct EntryIn<'a> {
+    text_key: Key,
+    lookups: Lookups,
+    title: String,
+    slug: Option<String>,
+    briefing: Briefing,
+    html: &'a str,
+}
+
+/// One bucket file's content, as read.
+type BucketIn<'a> = (Key, Vec<(String, EntryIn<'a>)>);
 
 /// What a build keeps of a briefing it may reuse later, besides the
 /// briefing itself.
@@ -75,8 +92,18 @@ pub struct Reusable {
     pub slug: Option<String>,
 }
 
-/// One bucket file's content.
-type Bucket = (Key, Vec<(String, Entry)>);
+impl Reusable {
+    /// The [`Briefing::digest`] of `b`, enriched from what this records:
+    /// its text key (the program, `briefing.toml`, the options, the known
+    /// companies, the file's path and text), the answers to its link
+    /// lookups, its slug and URL, and whether it is scheduled (the one field
+    /// the clock decides).
+    pub fn digest(&self, b: &Briefing) -> Key {
+        let mut h = Hasher::new(self.text_key);
+        h.value(&(&self.lookups, &b.slug, &b.url, b.scheduled));
+        h.finish()
+    }
+}
 
 /// What the previous builds left, ready to be taken from.
 #[derive(Default)]
@@ -103,12 +130,7 @@ impl Cache {
     pub fn load(dir: &Path, global: Key) -> Cache {
         let buckets: Vec<Vec<(String, Entry)>> = (0..BUCKETS)
             .into_par_iter()
-            .map(
-                |b| match crate::cache::read::<Bucket>(&bucket_path(dir, b)) {
-                    Some((key, entries)) if key == global => entries,
-                    _ => Vec::new(),
-                },
-            )
+            .map(|b| read_bucket(&bucket_path(dir, b), global).unwrap_or_default())
             .collect();
         let mut cache = Cache {
             dir: Some(dir.to_path_buf()),
@@ -190,6 +212,7 @@ impl Cache {
                         title: &r.title,
                         slug: r.slug.as_deref(),
                         briefing,
+                        html: briefing.html(),
                     };
                     (r.path.as_str(), entry)
                 })
@@ -292,6 +315,32 @@ impl LinkResolver for Recording<'_> {
             .push((path.to_owned(), url.clone()));
         url
     }
+}
+
+/// The entries of the bucket file at `path` if they were written under
+/// `global`. Their briefings share the file's bytes for their HTML.
+fn read_bucket(path: &Path, global: Key) -> Option<Vec<(String, Entry)>> {
+    let (bytes, body) = crate::cache::read_raw(path)?;
+    let file = std::sync::Arc::new(bytes);
+    let (key, entries): BucketIn<'_> = postcard::from_bytes(&file[body]).ok()?;
+    if key != global {
+        return None;
+    }
+    entries
+        .into_iter()
+        .map(|(path, e)| {
+            let mut briefing = e.briefing;
+            briefing.cached_html = Some(crate::cache::SharedStr::within(&file, e.html)?);
+            let entry = Entry {
+                text_key: e.text_key,
+                lookups: e.lookups,
+                title: e.title,
+                slug: e.slug,
+                briefing,
+            };
+            Some((path, entry))
+        })
+        .collect()
 }
 
 fn bucket_of(path: &str) -> usize {

@@ -2,7 +2,7 @@
 //! rendered so that links between files can be resolved. Two files that
 //! would be written to the same URL are one error naming both.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;

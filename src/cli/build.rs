@@ -56,17 +56,13 @@ impl Args {
             let unchanged = previous
                 .as_ref()
                 .filter(|m| m.until.is_none_or(|due| now.as_second() < due))
-                .filter(|m| m.intact(&output))
                 .map(|m| (m.inputs, m.report.clone()));
             let writer = Writer::new(staging, previous)?;
+            let current = |inputs| {
+                unchanged.as_ref().is_some_and(|u| u.0 == inputs) && writer.previous_intact()
+            };
             let started = std::time::Instant::now();
-            match build_to(
-                site,
-                &options,
-                &writer,
-                unchanged.as_ref().map(|u| u.0),
-                None,
-            ) {
+            match build_to(site, &options, &writer, Some(&current), None) {
                 Err(diags) => {
                     writer.abandon();
                     print_diagnostics(&diags);
@@ -140,6 +136,9 @@ impl Args {
             "clean build".to_owned()
         };
         self.summary(&report, built.millis, output, &how);
+        // The process ends after a build: freeing the site piece by piece
+        // (every briefing, every list) would only delay its exit.
+        std::mem::forget(built);
         Ok(Outcome::Success)
     }
 

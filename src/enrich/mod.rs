@@ -191,9 +191,28 @@ pub struct Briefing {
     pub promoted: Vec<Range<usize>>,
     /// Reading time in minutes.
     pub reading_minutes: usize,
+    /// What this briefing was enriched from, when the build knows it:
+    /// two briefings with the same digest are the same in every field, so
+    /// a page showing one can be keyed by its digest instead of its
+    /// content. Set by the build, never stored.
+    #[serde(skip)]
+    pub digest: Option<crate::render::Key>,
+    /// The body's HTML as the build cache holds it, for a briefing taken
+    /// from the cache (whose `body.html` is then empty): see
+    /// [`Briefing::html`].
+    #[serde(skip)]
+    pub cached_html: Option<crate::cache::SharedStr>,
 }
 
 impl Briefing {
+    /// The body as HTML, safe to embed in a page.
+    pub fn html(&self) -> &str {
+        match &self.cached_html {
+            Some(html) => html.as_str(),
+            None => &self.body.html,
+        }
+    }
+
     /// The body's Markdown without the blocks promoted to metadata (made
     /// from the file when asked for, rather than kept for every briefing).
     pub fn body_markdown(&self) -> String {
@@ -366,6 +385,8 @@ pub fn briefing(
             body,
             promoted,
             origin,
+            digest: None,
+            cached_html: None,
         })
     };
     conclude(item, errors)

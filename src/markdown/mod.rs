@@ -135,7 +135,9 @@ pub struct RenderInput<'a, 'e> {
 /// A rendered body and what was learnt while rendering it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rendered {
-    /// The body as HTML, safe to embed in a page.
+    /// The body as HTML, safe to embed in a page. Not part of the encoding:
+    /// the build cache keeps it apart (see `build::reuse`).
+    #[serde(skip)]
     pub html: String,
     /// Headings as a tree: each entry holds the deeper headings after it.
     pub toc: Vec<TocEntry>,

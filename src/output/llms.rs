@@ -45,8 +45,12 @@ pub fn render_to(site: &Site, sink: &dyn Sink) {
 }
 
 /// Everything a twin is made from: the briefing's metadata, its Markdown
-/// (the file's body and the ranges cut from it) and the site's URL.
+/// (the file's body and the ranges cut from it) and the site's URL. The
+/// briefing's digest, when known, stands for all three.
 fn twin_key(site: &Site, b: &Briefing) -> Key {
+    if let Some(digest) = b.digest {
+        return Hasher::new(digest).bytes(b"twin").finish();
+    }
     let mut h = Hasher::new(0);
     h.value(&twin_matter(site, b));
     h.bytes(crate::enrich::parsed_body(&b.origin).as_bytes());
@@ -95,17 +99,22 @@ fn llms_txt(site: &Site) -> String {
          Every briefing is also published as Markdown with its metadata as front matter: append \
          `index.md` to its URL.\n\n## Briefings\n\n",
     );
-    for b in &site.briefings {
-        let line = b.takeaway.as_deref().unwrap_or(&b.summary);
-        let _ = writeln!(
-            out,
-            "- [{}]({}index.md): {} ({})",
-            link_text(&b.title),
-            abs(&b.url),
-            link_text(line),
-            b.date.zoned.strftime("%Y-%m-%d")
-        );
-    }
+    // One line per briefing, made in parallel: ten thousand lines add up.
+    let lines: Vec<String> = site
+        .briefings
+        .par_iter()
+        .map(|b| {
+            let line = b.takeaway.as_deref().unwrap_or(&b.summary);
+            format!(
+                "- [{}]({}index.md): {} ({})\n",
+                link_text(&b.title),
+                abs(&b.url),
+                link_text(line),
+                b.date.zoned.strftime("%Y-%m-%d")
+            )
+        })
+        .collect();
+    lines.iter().for_each(|line| out.push_str(line));
     if !site.stories.is_empty() {
         out.push_str("\n## Story threads\n\n");
         for s in &site.stories {

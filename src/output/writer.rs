@@ -18,7 +18,7 @@
 //!   of the files changed, the kept files are linked into the staging folder
 //!   and the whole folder is swapped in at once, as in a clean build.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -84,21 +84,6 @@ pub fn previous_manifest(output: &Path) -> Option<Manifest> {
 }
 
 impl Manifest {
-    /// Whether every file the manifest names is still in the output as the
-    /// build left it (same size and modification time).
-    pub fn intact(&self, output: &Path) -> bool {
-        use rayon::prelude::*;
-        self.files.par_iter().all(|(path, record)| {
-            safe_relative(path).is_ok_and(|rel| {
-                std::fs::symlink_metadata(output.join(rel)).is_ok_and(|meta| {
-                    meta.is_file()
-                        && meta.len() == record.size
-                        && modified_nanos(&meta) == record.modified
-                })
-            })
-        })
-    }
-
     /// HTML pages in the output.
     pub fn pages(&self) -> usize {
         self.files.iter().filter(|f| f.0.ends_with(".html")).count()
@@ -127,6 +112,24 @@ impl Writer {
             previous: previous.map(|m| m.files.into_iter().collect()),
             records: Mutex::new(Vec::new()),
             failure: Mutex::new(None),
+        })
+    }
+
+    /// Whether every file the previous build's manifest names is still in
+    /// the output as that build left it (same size and modification time).
+    pub fn previous_intact(&self) -> bool {
+        use rayon::prelude::*;
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        previous.par_iter().all(|(path, record)| {
+            safe_relative(path).is_ok_and(|rel| {
+                std::fs::symlink_metadata(self.output.join(rel)).is_ok_and(|meta| {
+                    meta.is_file()
+                        && meta.len() == record.size
+                        && modified_nanos(&meta) == record.modified
+                })
+            })
         })
     }
 
@@ -351,7 +354,7 @@ pub fn recover(output: &Path, staging: &Path) -> Result<()> {
 
 /// The previous build's files that this build did not produce.
 fn removed(previous: &HashMap<String, Record>, records: &[(String, Record, bool)]) -> Vec<String> {
-    let kept: std::collections::HashSet<&str> = records.iter().map(|r| r.0.as_str()).collect();
+    let kept: foldhash::HashSet<&str> = records.iter().map(|r| r.0.as_str()).collect();
     let mut gone: Vec<String> = previous
         .keys()
         .filter(|p| !kept.contains(p.as_str()))
@@ -435,13 +438,14 @@ mod tests {
     }
 
     #[test]
-    fn a_manifest_is_intact_only_while_its_files_are() {
+    fn the_previous_output_is_intact_only_while_its_files_are() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
         std::fs::create_dir_all(&output).unwrap();
+        std::fs::write(output.join(MARKER), "").unwrap();
         std::fs::write(output.join("a.html"), "a").unwrap();
         let meta = std::fs::metadata(output.join("a.html")).unwrap();
-        let manifest = Manifest {
+        let manifest = || Manifest {
             files: vec![(
                 "a.html".into(),
                 Record {
@@ -452,10 +456,19 @@ mod tests {
             )],
             ..Manifest::default()
         };
-        assert!(manifest.intact(&output));
+        let intact = || {
+            super::super::with_output(&output, |staging| {
+                let writer = Writer::new(staging, Some(manifest()))?;
+                let intact = writer.previous_intact();
+                writer.abandon();
+                Ok(intact)
+            })
+            .unwrap()
+        };
+        assert!(intact());
         std::fs::write(output.join("a.html"), "changed").unwrap();
-        assert!(!manifest.intact(&output));
+        assert!(!intact());
         std::fs::remove_file(output.join("a.html")).unwrap();
-        assert!(!manifest.intact(&output));
+        assert!(!intact());
     }
 }

@@ -86,20 +86,62 @@ impl Renderer {
         context: &C,
         path: &str,
     ) -> Result<(), Diagnostic> {
-        let mut key = 0;
-        if sink.wants_keys() {
-            let mut h = sink::Hasher::new(self.seed);
-            h.bytes(template.as_bytes());
-            // A context that cannot be encoded is rendered every time.
-            if h.value(context) {
-                key = h.finish();
-                if sink.unchanged(path, key) {
-                    return Ok(());
-                }
-            }
+        let key = self.key(sink, template, None, context);
+        self.render_unless_kept(sink, template, key, path, || context)
+    }
+
+    /// Like [`Renderer::render_to`], for a page whose context is wholly
+    /// decided by `deps`, a smaller value that is cheaper to make and to
+    /// hash: the context is only made from them when the page is rendered.
+    pub fn render_by<D: Serialize, C: Serialize>(
+        &self,
+        sink: &dyn Sink,
+        template: &str,
+        deps: D,
+        path: &str,
+        context: impl FnOnce(D) -> C,
+    ) -> Result<(), Diagnostic> {
+        let key = self.key(sink, template, Some("deps"), &deps);
+        self.render_unless_kept(sink, template, key, path, || context(deps))
+    }
+
+    /// The key of a page made with `template` from `value`, when the sink
+    /// wants keys and the value can be encoded (a page without a key is
+    /// rendered every time). `kind` tells keys made from dependencies from
+    /// keys made from whole contexts.
+    fn key<V: Serialize + ?Sized>(
+        &self,
+        sink: &dyn Sink,
+        template: &str,
+        kind: Option<&str>,
+        value: &V,
+    ) -> Option<Key> {
+        if !sink.wants_keys() {
+            return None;
         }
-        let file = self.render(template, context, path)?;
-        sink.put(file, key);
+        let mut h = sink::Hasher::new(self.seed);
+        h.bytes(template.as_bytes());
+        if let Some(kind) = kind {
+            h.bytes(kind.as_bytes());
+        }
+        h.value(value).then(|| h.finish())
+    }
+
+    fn render_unless_kept<C: Serialize>(
+        &self,
+        sink: &dyn Sink,
+        template: &str,
+        key: Option<Key>,
+        path: &str,
+        context: impl FnOnce() -> C,
+    ) -> Result<(), Diagnostic> {
+        if let Some(key) = key
+            && sink.unchanged(path, key)
+        {
+            return Ok(());
+        }
+        let file = self.render(template, &context(), path)?;
+        sink.put(file, key.unwrap_or(0));
         Ok(())
     }
 

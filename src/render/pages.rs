@@ -64,6 +64,11 @@ pub fn render_all(
         search_script,
         sink,
         cards: Vec::new(),
+        site_key: {
+            let mut h = super::sink::Hasher::new(0);
+            h.value(&site_view);
+            h.finish()
+        },
     };
     pages.cards = (0..site.briefings.len())
         .into_par_iter()
@@ -120,7 +125,9 @@ struct Pages<'a> {
     search_script: Asset,
     sink: &'a dyn Sink,
     /// Every briefing's card, by index.
-    cards: Vec<Card>,
+    cards: Vec<Card<'a>>,
+    /// Fingerprint of `sv`, the part every page shares.
+    site_key: super::Key,
 }
 
 impl<'a> Pages<'a> {
@@ -170,7 +177,7 @@ impl<'a> Pages<'a> {
             .collect()
     }
 
-    fn card(&self, i: usize) -> Card {
+    fn card(&self, i: usize) -> Card<'a> {
         let b = &self.site.briefings[i];
         let view = CardView {
             title: &b.title,
@@ -185,17 +192,10 @@ impl<'a> Pages<'a> {
             draft: b.draft,
             scheduled: b.scheduled,
         };
-        let mut h = super::sink::Hasher::new(0);
-        h.value(&view);
-        Card {
-            // Strings, numbers and lists of them always convert.
-            value: tera::Value::try_from_serializable(&view)
-                .unwrap_or_else(|_| tera::Value::none()),
-            key: h.finish(),
-        }
+        Card::new(view)
     }
 
-    fn cards(&self, indices: &[usize]) -> Vec<&Card> {
+    fn cards(&self, indices: &[usize]) -> Vec<&Card<'a>> {
         indices.iter().map(|&i| &self.cards[i]).collect()
     }
 
@@ -221,60 +221,86 @@ impl<'a> Pages<'a> {
                     next: entry.briefings.get(pos + 1).map(|&j| link(j)),
                 })
             });
-        let view = BriefingView {
-            title: &b.title,
-            url: &b.url,
-            date: &b.date.view,
-            updated: b.updated.as_ref().map(|d| &d.view),
-            authors: self.authors(b),
-            reading_minutes: b.reading_minutes,
-            word_count: b.body.word_count,
-            summary: &b.summary,
-            key_points: b
-                .key_points
-                .iter()
-                .map(|k| KeyPointView {
-                    label: k.label.as_deref(),
-                    text_html: &k.html,
-                })
-                .collect(),
-            takeaway: b.takeaway.as_deref(),
-            content_html: &b.body.html,
-            toc: toc_views(&b.body.toc),
-            sources: b
-                .sources
-                .iter()
-                .map(|s| SourceView {
-                    url: &s.url,
-                    title: &s.title,
-                    publisher: s.publisher.as_deref(),
-                })
-                .collect(),
-            companies: self.companies(b),
-            tags: self.tags(b),
-            story,
-            newer: i.checked_sub(1).map(link),
-            older: (i + 1 < site.briefings.len()).then(|| link(i + 1)),
-            updates: b
-                .updates
-                .iter()
-                .map(|u| UpdateView {
-                    date: &u.date.view,
-                    note: &u.note,
-                })
-                .collect(),
-            draft: b.draft,
-            scheduled: b.scheduled,
-            extra: &b.extra,
+        let (authors, tags, companies) = (self.authors(b), self.tags(b), self.companies(b));
+        let (newer, older) = (
+            i.checked_sub(1).map(link),
+            (i + 1 < site.briefings.len()).then(|| link(i + 1)),
+        );
+        let path = self.path_of(&b.url);
+        // Everything the page shows besides the briefing itself (which its
+        // digest stands for, `briefing.toml` included): the site's frame, the
+        // pages its links point to, and the company facts its JSON-LD names.
+        let homepages: Vec<Option<&str>> = b
+            .companies
+            .iter()
+            .map(|c| site.company(c).and_then(|e| e.company.homepage.as_deref()))
+            .collect();
+        let deps = (
+            self.site_key,
+            b.digest,
+            (authors, tags, companies, homepages),
+            (story, newer, older),
+        );
+        let context = |(_, _, (authors, tags, companies, _), (story, newer, older)): Deps<'a>| {
+            BriefingContext {
+                site: self.sv,
+                canonical: self.canonical(&b.url),
+                json_ld: jsonld::briefing(site, b),
+                briefing: BriefingView {
+                    title: &b.title,
+                    url: &b.url,
+                    date: &b.date.view,
+                    updated: b.updated.as_ref().map(|d| &d.view),
+                    authors,
+                    reading_minutes: b.reading_minutes,
+                    word_count: b.body.word_count,
+                    summary: &b.summary,
+                    key_points: b
+                        .key_points
+                        .iter()
+                        .map(|k| KeyPointView {
+                            label: k.label.as_deref(),
+                            text_html: &k.html,
+                        })
+                        .collect(),
+                    takeaway: b.takeaway.as_deref(),
+                    content_html: b.html(),
+                    toc: toc_views(&b.body.toc),
+                    sources: b
+                        .sources
+                        .iter()
+                        .map(|s| SourceView {
+                            url: &s.url,
+                            title: &s.title,
+                            publisher: s.publisher.as_deref(),
+                        })
+                        .collect(),
+                    companies,
+                    tags,
+                    story,
+                    newer,
+                    older,
+                    updates: b
+                        .updates
+                        .iter()
+                        .map(|u| UpdateView {
+                            date: &u.date.view,
+                            note: &u.note,
+                        })
+                        .collect(),
+                    draft: b.draft,
+                    scheduled: b.scheduled,
+                    extra: &b.extra,
+                },
+            }
         };
-        let ctx = BriefingContext {
-            site: self.sv,
-            canonical: self.canonical(&b.url),
-            json_ld: jsonld::briefing(site, b),
-            briefing: view,
-        };
+        if b.digest.is_none() {
+            return self
+                .renderer
+                .render_to(self.sink, "briefing.html", &context(deps), &path);
+        }
         self.renderer
-            .render_to(self.sink, "briefing.html", &ctx, &self.path_of(&b.url))
+            .render_by(self.sink, "briefing.html", deps, &path, context)
     }
 
     fn index_pages(&self) -> Vec<Result<(), Diagnostic>> {
@@ -489,6 +515,23 @@ impl<'a> Pages<'a> {
             .render_to(self.sink, "404.html", &ctx, "404.html")
     }
 }
+
+/// What a briefing page is keyed by (see `Pages::briefing`).
+type Deps<'a> = (
+    super::Key,
+    Option<super::Key>,
+    (
+        Vec<LinkView<'a>>,
+        Vec<LinkView<'a>>,
+        Vec<LinkView<'a>>,
+        Vec<Option<&'a str>>,
+    ),
+    (
+        Option<StoryPlaceView<'a>>,
+        Option<LinkView<'a>>,
+        Option<LinkView<'a>>,
+    ),
+);
 
 fn toc_views(toc: &[TocEntry]) -> Vec<TocView<'_>> {
     toc.iter()

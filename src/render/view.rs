@@ -70,24 +70,46 @@ pub struct DateView {
 }
 
 /// A briefing's [`CardView`], made once per build and shared by every list
-/// that shows it: templates receive the card's fields; a page's key (see
-/// [`super::sink`]) receives only the card's own key, computed once.
+/// that shows it: templates receive the card's fields (converted to a
+/// template value the first time a page that shows it is rendered); a
+/// page's key (see [`super::sink`]) receives only the card's own key,
+/// computed once.
 #[derive(Debug)]
-pub struct Card {
+pub struct Card<'a> {
+    view: CardView<'a>,
     /// The card as a template value (cheap to share: Tera values are
     /// reference-counted).
-    pub value: tera::Value,
+    value: std::sync::OnceLock<tera::Value>,
     /// Fingerprint of the card's view.
-    pub key: super::Key,
+    key: super::Key,
 }
 
-impl Serialize for Card {
+impl<'a> Card<'a> {
+    /// The card of `view`.
+    pub fn new(view: CardView<'a>) -> Self {
+        let mut h = super::sink::Hasher::new(0);
+        h.value(&view);
+        Card {
+            key: h.finish(),
+            view,
+            value: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl Serialize for Card<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // Tera's value serializer is human-readable and takes the value as
         // it is; the compact encoding page keys are hashed from is not, and
         // takes the key.
         if serializer.is_human_readable() {
-            self.value.serialize(serializer)
+            self.value
+                .get_or_init(|| {
+                    // Strings, numbers and lists of them always convert.
+                    tera::Value::try_from_serializable(&self.view)
+                        .unwrap_or_else(|_| tera::Value::none())
+                })
+                .serialize(serializer)
         } else {
             self.key.serialize(serializer)
         }
@@ -277,7 +299,7 @@ pub struct IndexContext<'a> {
     /// (print with `| safe`); empty when the page has none.
     pub json_ld: String,
     /// Briefings on this page, newest first.
-    pub briefings: Vec<&'a Card>,
+    pub briefings: Vec<&'a Card<'a>>,
     /// Page navigation.
     pub pagination: PaginationView,
 }
@@ -330,7 +352,7 @@ pub struct TermContext<'a> {
     /// and `feed.json` are in it), when it has feeds.
     pub feed_dir: Option<String>,
     /// Its briefings, newest first.
-    pub briefings: Vec<&'a Card>,
+    pub briefings: Vec<&'a Card<'a>>,
 }
 
 /// Context of `company.html`.
@@ -348,7 +370,7 @@ pub struct CompanyContext<'a> {
     /// Folder of this company's feeds.
     pub feed_dir: String,
     /// Every briefing that names the company, newest first.
-    pub briefings: Vec<&'a Card>,
+    pub briefings: Vec<&'a Card<'a>>,
 }
 
 /// Context of `story.html`.
@@ -368,7 +390,7 @@ pub struct StoryContext<'a> {
     /// The intro body as HTML.
     pub content_html: &'a str,
     /// The story's briefings, oldest first.
-    pub timeline: Vec<&'a Card>,
+    pub timeline: Vec<&'a Card<'a>>,
 }
 
 /// Context of `stories.html`: every story thread.
@@ -417,7 +439,7 @@ pub struct NotFoundContext<'a> {
     /// Always empty: a missing page has no structured data.
     pub json_ld: String,
     /// The latest briefings, to offer somewhere to go.
-    pub briefings: Vec<&'a Card>,
+    pub briefings: Vec<&'a Card<'a>>,
 }
 
 /// Context of `search.html`.

@@ -64,6 +64,10 @@ impl Model {
                 self.companies[i].name = format!("Renamed {n}");
             }
             CompanyEdit::Aliases(on) => self.companies[i].aliases = *on,
+            CompanyEdit::Homepage(on) => {
+                let n = self.unique();
+                self.companies[i].homepage = on.then(|| format!("https://site-{n}.example/"));
+            }
             CompanyEdit::Body(words) => self.companies[i].body = sentence(words),
             CompanyEdit::Delete => {
                 // Briefings that named it keep the name, now without a profile.
@@ -169,6 +173,8 @@ pub enum BriefingEdit {
 pub enum CompanyEdit {
     Name,
     Aliases([bool; 2]),
+    /// Gives it a new homepage, or takes its homepage away.
+    Homepage(bool),
     Body(Vec<&'static str>),
     Delete,
 }
@@ -315,6 +321,7 @@ fn company_edit() -> impl Strategy<Value = CompanyEdit> {
     prop_oneof![
         Just(CompanyEdit::Name),
         any::<[bool; 2]>().prop_map(CompanyEdit::Aliases),
+        any::<bool>().prop_map(CompanyEdit::Homepage),
         plain_words(2..=6).prop_map(CompanyEdit::Body),
         Just(CompanyEdit::Delete),
     ]

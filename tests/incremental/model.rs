@@ -46,6 +46,9 @@ pub struct Company {
     /// The root of its two possible aliases, `ROOT Cloud` and `ROOT Labs`.
     alias_root: String,
     pub aliases: [bool; 2],
+    /// Its homepage, `https://SLUG.example/` (named in the JSON-LD of every
+    /// briefing that names the company), if given.
+    pub homepage: Option<String>,
     pub body: String,
 }
 
@@ -121,6 +124,7 @@ impl Model {
                 name: root.into(),
                 alias_root: root.into(),
                 aliases: [true, false],
+                homepage: None,
                 body: format!("{root} trains and sells models."),
             });
         }
@@ -191,6 +195,7 @@ impl Model {
             name: format!("Vendor {id}"),
             alias_root: format!("Vendor {id}"),
             aliases: [false, false],
+            homepage: None,
             body,
         });
     }
@@ -209,8 +214,13 @@ impl Model {
         }
         for c in &self.companies {
             let aliases = quoted_list(c.aliases());
+            let homepage = c
+                .homepage
+                .as_ref()
+                .map(|h| format!("homepage = \"{h}\"\n"))
+                .unwrap_or_default();
             let text = format!(
-                "+++\nname = \"{}\"\naliases = {aliases}\n+++\n{}\n",
+                "+++\nname = \"{}\"\naliases = {aliases}\n{homepage}+++\n{}\n",
                 c.name, c.body
             );
             put(format!("content/companies/{}.md", c.stem), text);

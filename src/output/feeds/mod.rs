@@ -145,7 +145,7 @@ impl Entry {
         let html = config
             .feeds
             .full_content
-            .then(|| absolutize(config, &b.body.html));
+            .then(|| absolutize(config, b.html()));
         // Atom content and the RSS description are the same escaped HTML.
         let escaped_html = html.as_deref().map(escape::xml);
         Entry {
