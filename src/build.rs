@@ -181,11 +181,21 @@ pub fn build_to(
         &mut timings,
     );
     timings.lap("assemble");
-    let (Some(site), Some(renderer)) = (site, renderer) else {
+    let (Some(mut site), Some(renderer)) = (site, renderer) else {
         return Err(finish(diags));
     };
     if diags.iter().any(Diagnostic::is_error) {
         return Err(finish(diags));
+    }
+    if options.lean {
+        // The twins are the last readers of the source files' text: made
+        // first, they let ten thousand files go before the pages are
+        // rendered, which lowers the build's peak memory.
+        crate::output::llms::render_twins(&site, sink);
+        drop(files);
+        for b in &mut site.briefings {
+            b.origin.file.text = std::sync::Arc::from("");
+        }
     }
     if let Err(errs) = crate::render::pages::render_all(&site, &renderer, &assets, sink) {
         diags.extend(errs);
@@ -199,7 +209,10 @@ pub fn build_to(
     };
     assets.files.into_iter().for_each(put);
     crate::output::feeds::render_to(&site, sink);
-    crate::output::llms::render_to(&site, sink);
+    if !options.lean {
+        crate::output::llms::render_twins(&site, sink);
+    }
+    crate::output::llms::render_index(&site, sink);
     crate::output::search::render_to(&site, sink);
     let pages: Vec<OutputFile> = sink
         .paths()

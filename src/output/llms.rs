@@ -15,33 +15,31 @@ use crate::site::Site;
 /// `llms.txt` and the Markdown twins.
 pub fn render(site: &Site) -> Vec<OutputFile> {
     let sink = crate::render::sink::Memory::default();
-    render_to(site, &sink);
+    render_twins(site, &sink);
+    render_index(site, &sink);
     sink.into_files()
 }
 
-/// `llms.txt` and the Markdown twins, handed to `sink` as they are made.
-/// A twin whose inputs did not change since the sink's previous build is
-/// not made again.
-pub fn render_to(site: &Site, sink: &dyn Sink) {
-    // The twins are independent of each other and of `llms.txt`.
-    rayon::join(
-        || {
-            site.briefings.par_iter().for_each(|b| {
-                let path = twin_path(site, b);
-                let key = twin_key(site, b);
-                if !sink.unchanged(&path, key) {
-                    let bytes = twin(site, b).into_bytes();
-                    sink.put(OutputFile { path, bytes }, key);
-                }
-            });
-        },
-        || {
-            let bytes = llms_txt(site).into_bytes();
-            let key = crate::render::sink::key_of_bytes(&bytes);
-            let path = "llms.txt".to_owned();
+/// The Markdown twin of every briefing, handed to `sink` as it is made. A
+/// twin whose inputs did not change since the sink's previous build is not
+/// made again. Twins are made from the source files' text.
+pub fn render_twins(site: &Site, sink: &dyn Sink) {
+    site.briefings.par_iter().for_each(|b| {
+        let path = twin_path(site, b);
+        let key = twin_key(site, b);
+        if !sink.unchanged(&path, key) {
+            let bytes = twin(site, b).into_bytes();
             sink.put(OutputFile { path, bytes }, key);
-        },
-    );
+        }
+    });
+}
+
+/// `llms.txt`, handed to `sink`.
+pub fn render_index(site: &Site, sink: &dyn Sink) {
+    let bytes = llms_txt(site).into_bytes();
+    let key = crate::render::sink::key_of_bytes(&bytes);
+    let path = "llms.txt".to_owned();
+    sink.put(OutputFile { path, bytes }, key);
 }
 
 /// Everything a twin is made from: the briefing's metadata, its Markdown
