@@ -142,7 +142,9 @@ pub fn build_to(
     diags.extend(load_diags);
     let (theme, theme_diags) = Theme::load(root);
     diags.extend(theme_diags);
-    let inputs = inputs(root, options, &files, &theme);
+    // Every file's fingerprint, once: for the build's and for the cache's.
+    let file_keys: Vec<Key> = files.par_iter().map(reuse::file_key).collect();
+    let inputs = inputs(root, options, &files, &file_keys, &theme);
     if current.is_some_and(|current| current(inputs)) {
         return Ok(None);
     }
@@ -168,7 +170,8 @@ pub fn build_to(
         .ok();
     timings.lap("load");
 
-    let (parsed, cache, known) = parse_all(&files, &config, options, memo, &mut diags);
+    let (parsed, cache, known) =
+        parse_all((&files, &file_keys), &config, options, memo, &mut diags);
     let routes = Routes::assign(&config, &parsed, &mut diags);
     timings.lap("parse");
     let (site, Learned { next_due, reusable }) = enrich_all(
@@ -244,15 +247,20 @@ pub fn build_to(
 /// `briefing.toml`, every content file, template and static file. Two
 /// builds with the same fingerprint (and the same scheduled briefings due)
 /// make the same site.
-fn inputs(root: &Path, options: &Options, files: &[SourceFile], theme: &Theme) -> Key {
+fn inputs(
+    root: &Path,
+    options: &Options,
+    files: &[SourceFile],
+    file_keys: &[Key],
+    theme: &Theme,
+) -> Key {
     let mut h = Hasher::new(crate::cache::identity());
     h.value(&(&options.base_url, options.drafts, options.future));
     let config = std::fs::read(root.join(crate::config::FILE_NAME)).ok();
     h.value(&config);
-    for f in files {
-        h.bytes(f.content_path.as_bytes())
-            .bytes(f.display_path.to_string_lossy().as_bytes())
-            .bytes(f.text.as_bytes());
+    h.value(&files.len());
+    for key in file_keys {
+        h.value(key);
     }
     for (kind, set) in [("templates", &theme.templates), ("static", &theme.statics)] {
         h.bytes(kind.as_bytes());
@@ -331,7 +339,7 @@ fn guarded<T>(
 /// one a cached entry was made from. The company profiles come first: the
 /// cache's key depends on them.
 fn parse_all<'f>(
-    files: &'f [SourceFile],
+    (files, file_keys): (&'f [SourceFile], &[Key]),
     config: &Config,
     options: &Options,
     memo: Option<Memo>,
@@ -381,7 +389,7 @@ fn parse_all<'f>(
         if file.kind != Kind::Briefing {
             continue;
         }
-        match cache.take(file) {
+        match cache.take(file, file_keys[i]) {
             Some(entry) => slots[i] = Some(Ok(Parsed::Cached(file, Box::new(entry)))),
             None => unparsed.push(i),
         }

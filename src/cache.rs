@@ -90,9 +90,10 @@ pub struct SharedStr {
 }
 
 impl SharedStr {
-    /// The text `part` of `file` (a string borrowed from `file` while
-    /// decoding it); `None` when `part` does not lie inside `file`.
-    pub fn within(file: &std::sync::Arc<Vec<u8>>, part: &str) -> Option<SharedStr> {
+    /// The text `part` of `file` (bytes borrowed from `file` while decoding
+    /// it, encoded as a string); `None` when `part` does not lie inside
+    /// `file`.
+    pub fn within(file: &std::sync::Arc<Vec<u8>>, part: &[u8]) -> Option<SharedStr> {
         let start = (part.as_ptr() as usize).checked_sub(file.as_ptr() as usize)?;
         let range = start..start.checked_add(part.len())?;
         (range.end <= file.len()).then(|| SharedStr {
@@ -101,10 +102,9 @@ impl SharedStr {
         })
     }
 
-    /// The text.
+    /// The text; empty if the bytes are not UTF-8 (the file's checksum
+    /// makes that a cache written by something else, which is never read).
     pub fn as_str(&self) -> &str {
-        // Checked when it was decoded; checking again costs little and keeps
-        // this free of `unsafe`.
         std::str::from_utf8(&self.file[self.range.clone()]).unwrap_or_default()
     }
 }

@@ -70,7 +70,8 @@ struct EntryIn<'a> {
     title: String,
     slug: Option<String>,
     briefing: Briefing,
-    html: &'a str,
+    /// Checked as UTF-8 only when read (see [`crate::cache::SharedStr`]).
+    html: &'a [u8],
 }
 
 /// One bucket file's content, as read.
@@ -167,12 +168,13 @@ impl Cache {
         self.global
     }
 
-    /// Takes the entry of `file` if it was made from the same file under
+    /// Takes the entry of `file` (whose [`file_key`] is given) if it was
+    /// made from the same file under
     /// the same global key. Whether it can be used also depends on the
     /// file's route and links: see [`Entry::usable`].
-    pub fn take(&mut self, file: &SourceFile) -> Option<Entry> {
+    pub fn take(&mut self, file: &SourceFile, file_key: Key) -> Option<Entry> {
         let entry = self.entries.get(&file.content_path)?;
-        if entry.text_key != text_key(self.global, file) {
+        if entry.text_key != text_key_of(self.global, file_key) {
             return None;
         }
         let mut entry = self.entries.remove(&file.content_path)?;
@@ -276,12 +278,24 @@ impl Memo {
     }
 }
 
-/// The key of a briefing file under a global key: its path and text.
-pub fn text_key(global: Key, file: &SourceFile) -> Key {
-    let mut h = Hasher::new(global);
+/// The fingerprint of a content file: its paths and text.
+pub fn file_key(file: &SourceFile) -> Key {
+    let mut h = Hasher::new(0);
     h.bytes(file.content_path.as_bytes())
         .bytes(file.display_path.to_string_lossy().as_bytes())
         .bytes(file.text.as_bytes());
+    h.finish()
+}
+
+/// The key of a briefing file under a global key: its path and text.
+pub fn text_key(global: Key, file: &SourceFile) -> Key {
+    text_key_of(global, file_key(file))
+}
+
+/// [`text_key`] from the file's [`file_key`].
+pub fn text_key_of(global: Key, file_key: Key) -> Key {
+    let mut h = Hasher::new(global);
+    h.value(&file_key);
     h.finish()
 }
 
