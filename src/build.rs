@@ -411,6 +411,13 @@ fn parse_all<'f>(
     (parsed, cache, known)
 }
 
+/// Drops what only `check` reads: the body's links, images and heading ids.
+fn lighten(b: &mut crate::enrich::Briefing) {
+    b.body.links = Vec::new();
+    b.body.images = Vec::new();
+    b.body.heading_ids = Vec::new();
+}
+
 /// What enrichment learns for the rest of the build besides the site.
 struct Learned {
     /// See [`Built::next_due`].
@@ -492,7 +499,12 @@ fn enrich_all(
                 resolver: &recording,
                 ..env
             };
-            let result = guarded(file, || p.enrich(slug.to_owned(), url.to_owned(), &local));
+            let mut result = guarded(file, || p.enrich(slug.to_owned(), url.to_owned(), &local));
+            if let Ok((route::Enriched::Briefing(b), _)) = &mut result
+                && options.lean
+            {
+                lighten(b);
+            }
             let kept = reusable(recording.into_lookups()).map(|r| (r, true));
             Some((result, kept))
         })
@@ -511,11 +523,6 @@ fn enrich_all(
                 match item {
                     route::Enriched::Briefing(mut b) => {
                         b.digest = kept.as_ref().map(|(r, _)| r.digest(&b));
-                        if options.lean {
-                            b.body.links = Vec::new();
-                            b.body.images = Vec::new();
-                            b.body.heading_ids = Vec::new();
-                        }
                         cacheable.push(kept.filter(|_| clean));
                         briefings.push(*b);
                     }

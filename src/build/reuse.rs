@@ -21,6 +21,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::cache::SharedStr;
 use crate::enrich::Briefing;
 use crate::markdown::LinkResolver;
 pub use crate::render::Key;
@@ -59,6 +60,7 @@ struct EntryRef<'a> {
     slug: Option<&'a str>,
     briefing: &'a Briefing,
     html: &'a str,
+    search: &'a str,
 }
 
 /// An entry as read: its HTML is borrowed from the bucket file, which the
@@ -72,6 +74,8 @@ struct EntryIn<'a> {
     briefing: Briefing,
     /// Checked as UTF-8 only when read (see [`crate::cache::SharedStr`]).
     html: &'a [u8],
+    /// Its entry of the search index (its body's text is not kept).
+    search: &'a [u8],
 }
 
 /// One bucket file's content, as read.
@@ -204,10 +208,21 @@ impl Cache {
             if !fresh && !dropped {
                 return;
             }
-            let entries: Vec<(&str, EntryRef<'_>)> = members
+            // The search entries of briefings enriched by this build.
+            let made: Vec<Option<String>> = members
                 .iter()
                 .map(|&i| {
+                    let briefing = current[i].1;
+                    let missing = briefing.search_entry.is_none();
+                    missing.then(|| crate::output::search::entry_json(briefing))
+                })
+                .collect();
+            let entries: Vec<(&str, EntryRef<'_>)> = members
+                .iter()
+                .zip(&made)
+                .map(|(&i, made)| {
                     let (r, briefing, _) = current[i];
+                    let search = briefing.search_entry.as_ref().map(SharedStr::as_str);
                     let entry = EntryRef {
                         text_key: r.text_key,
                         lookups: &r.lookups,
@@ -215,6 +230,7 @@ impl Cache {
                         slug: r.slug.as_deref(),
                         briefing,
                         html: briefing.html(),
+                        search: search.or(made.as_deref()).unwrap_or_default(),
                     };
                     (r.path.as_str(), entry)
                 })
@@ -344,7 +360,8 @@ fn read_bucket(path: &Path, global: Key) -> Option<Vec<(String, Entry)>> {
         .into_iter()
         .map(|(path, e)| {
             let mut briefing = e.briefing;
-            briefing.cached_html = Some(crate::cache::SharedStr::within(&file, e.html)?);
+            briefing.cached_html = Some(SharedStr::within(&file, e.html)?);
+            briefing.search_entry = Some(SharedStr::within(&file, e.search)?);
             let entry = Entry {
                 text_key: e.text_key,
                 lookups: e.lookups,

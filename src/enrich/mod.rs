@@ -202,6 +202,11 @@ pub struct Briefing {
     /// [`Briefing::html`].
     #[serde(skip)]
     pub cached_html: Option<crate::cache::SharedStr>,
+    /// The briefing's entry of the search index, as JSON, for a briefing
+    /// taken from the cache (whose `body.plain_text` is then empty): see
+    /// `output::search::entry_json`.
+    #[serde(skip)]
+    pub search_entry: Option<crate::cache::SharedStr>,
 }
 
 impl Briefing {
@@ -387,6 +392,7 @@ pub fn briefing(
             origin,
             digest: None,
             cached_html: None,
+            search_entry: None,
         })
     };
     conclude(item, errors)

@@ -145,7 +145,9 @@ pub struct Rendered {
     pub heading_ids: Vec<String>,
     /// The visible text, blocks separated by newlines; code blocks, raw HTML
     /// and image alt text excluded. For search and summaries. A briefing
-    /// keeps only as much as its search entry shows.
+    /// keeps only as much as its search entry shows. Not part of the
+    /// encoding: the build cache keeps the search entry instead.
+    #[serde(skip)]
     pub plain_text: String,
     /// Words in `plain_text`.
     pub word_count: usize,

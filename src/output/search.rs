@@ -5,6 +5,8 @@
 //! every reader who searches; the script documents the same keys. The body
 //! is cut so that a long briefing does not dominate the download.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -73,36 +75,52 @@ impl<'a> Entry<'a> {
 pub fn render(site: &Site) -> OutputFile {
     OutputFile {
         path: PATH.to_owned(),
-        bytes: json_array(&site.briefings, Entry::new).concat(),
+        bytes: json_array(&site.briefings, entry_of).concat(),
     }
 }
 
 /// The search index, handed to `sink` in the parts it is printed in.
 pub fn render_to(site: &Site, sink: &dyn crate::render::Sink) {
-    sink.put_parts(PATH.to_owned(), json_array(&site.briefings, Entry::new));
+    sink.put_parts(PATH.to_owned(), json_array(&site.briefings, entry_of));
 }
 
-/// The compact JSON array of `entry` of each item, in order, as parts that
-/// join into it. Runs of [`CHUNK`] items are printed in parallel, each as
-/// its part of the array's text: the same bytes as printing the whole array
-/// at once. An entry that cannot be printed (entries hold only strings,
-/// numbers and lists of them, so none) is left out.
-fn json_array<'a, T: Sync, E: Serialize>(
+/// The entry of `b`, as the build made it or made now.
+fn entry_of(b: &Briefing) -> Cow<'_, str> {
+    match &b.search_entry {
+        Some(entry) => Cow::Borrowed(entry.as_str()),
+        None => Cow::Owned(entry_json(b)),
+    }
+}
+
+/// The entry of `b` in the index, as compact JSON: made once per briefing
+/// (and cached with it), so that an index is mostly joined, not printed.
+/// Empty if it cannot be printed (entries hold only strings, numbers and
+/// lists of them, so never).
+pub fn entry_json(b: &Briefing) -> String {
+    serde_json::to_string(&Entry::new(b)).unwrap_or_default()
+}
+
+/// The compact JSON array of each item's `entry` (compact JSON; an empty
+/// entry is left out), in order, as parts that join into it. Runs of
+/// [`CHUNK`] items are joined in parallel, each as its part of the array's
+/// text: the same bytes as printing the whole array at once.
+fn json_array<'a, T: Sync>(
     items: &'a [T],
-    entry: impl Fn(&'a T) -> E + Sync,
+    entry: impl Fn(&'a T) -> Cow<'a, str> + Sync,
 ) -> Vec<Vec<u8>> {
     let chunks: Vec<Vec<u8>> = items
         .par_chunks(CHUNK)
         .map(|chunk| {
             let mut part = Vec::new();
             for item in chunk {
-                let mark = part.len();
-                if mark > 0 {
+                let entry = entry(item);
+                if entry.is_empty() {
+                    continue;
+                }
+                if !part.is_empty() {
                     part.push(b',');
                 }
-                if serde_json::to_writer(&mut part, &entry(item)).is_err() {
-                    part.truncate(mark);
-                }
+                part.extend_from_slice(entry.as_bytes());
             }
             part
         })
@@ -215,7 +233,8 @@ mod tests {
         for n in [0, 1, 2, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 3] {
             let items: Vec<String> = (0..n).map(|i| format!("<{i}>\u{2028}\"")).collect();
             let whole: Vec<(usize, &str)> = items.iter().map(|s| (s.len(), s.as_str())).collect();
-            let parts = json_array(&items, |s| (s.len(), s.as_str())).concat();
+            let json = |s: &String| Cow::Owned(serde_json::to_string(&(s.len(), s)).unwrap());
+            let parts = json_array(&items, json).concat();
             assert_eq!(
                 String::from_utf8(parts).unwrap(),
                 serde_json::to_string(&whole).unwrap(),
