@@ -173,14 +173,20 @@ impl Site {
         });
         // Newest first; ties broken by title then path, so order never depends
         // on the file system or thread scheduling.
-        briefings.sort_by(|a, b| {
-            b.date
-                .zoned
-                .timestamp()
-                .cmp(&a.date.zoned.timestamp())
+        // Sorted by index, then moved once: a briefing is large, and a sort
+        // would move each of ten thousand a dozen times.
+        let published: Vec<jiff::Timestamp> =
+            briefings.iter().map(|b| b.date.zoned.timestamp()).collect();
+        let mut order: Vec<usize> = (0..briefings.len()).collect();
+        order.sort_by(|&i, &j| {
+            let (a, b) = (&briefings[i], &briefings[j]);
+            published[j]
+                .cmp(&published[i])
                 .then_with(|| a.title.cmp(&b.title))
                 .then_with(|| a.origin.file.content_path.cmp(&b.origin.file.content_path))
         });
+        let mut slots: Vec<Option<Briefing>> = briefings.into_iter().map(Some).collect();
+        let briefings: Vec<Briefing> = order.iter().filter_map(|&i| slots[i].take()).collect();
         pages.retain(|p| include.drafts || !p.draft);
         pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title)));
 
