@@ -67,8 +67,8 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> Option<T> {
 /// bytes and where in them its value's encoding lies, for values that
 /// borrow from the file (see [`SharedStr`]). `None` when the file is
 /// missing, stale or damaged in any way.
-pub fn read_raw(path: &Path) -> Option<(Vec<u8>, std::ops::Range<usize>)> {
-    let bytes = std::fs::read(path).ok()?;
+pub fn read_raw(path: &Path) -> Option<(Bytes, std::ops::Range<usize>)> {
+    let bytes = Bytes::of(path)?;
     let rest = bytes.strip_prefix(MAGIC.as_slice())?;
     let (stamp, rest) = rest.split_at_checked(16)?;
     let (checksum, body) = rest.split_at_checked(16)?;
@@ -81,11 +81,54 @@ pub fn read_raw(path: &Path) -> Option<(Vec<u8>, std::ops::Range<usize>)> {
     Some((bytes, body))
 }
 
+/// The bytes of a cache file. On Unix the file is mapped into memory, not
+/// copied: most of a bucket is HTML that a build only looks at if a page
+/// showing it is rendered again.
+#[derive(Debug)]
+pub struct Bytes {
+    #[cfg(unix)]
+    map: memmap2::Mmap,
+    #[cfg(not(unix))]
+    vec: Vec<u8>,
+}
+
+impl Bytes {
+    fn of(path: &Path) -> Option<Bytes> {
+        #[cfg(unix)]
+        {
+            let file = std::fs::File::open(path).ok()?;
+            // SAFETY: the map is read-only and the program never changes a
+            // cache file in place: a new version is written beside it and
+            // renamed over it (see [`write`]), which leaves the mapped file
+            // as it was until the map is dropped. Only a file truncated by
+            // hand while a build runs could make a read through it fail.
+            let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+            Some(Bytes { map })
+        }
+        #[cfg(not(unix))]
+        {
+            // Elsewhere a mapped file cannot be replaced while mapped.
+            std::fs::read(path).ok().map(|vec| Bytes { vec })
+        }
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        #[cfg(unix)]
+        return &self.map;
+        #[cfg(not(unix))]
+        return &self.vec;
+    }
+}
+
 /// Text kept where it lies in a cache file read into memory, shared by
 /// every value decoded from the file instead of copied out of it.
 #[derive(Debug, Clone)]
 pub struct SharedStr {
-    file: std::sync::Arc<Vec<u8>>,
+    file: std::sync::Arc<Bytes>,
     range: std::ops::Range<usize>,
 }
 
@@ -93,7 +136,7 @@ impl SharedStr {
     /// The text `part` of `file` (bytes borrowed from `file` while decoding
     /// it, encoded as a string); `None` when `part` does not lie inside
     /// `file`.
-    pub fn within(file: &std::sync::Arc<Vec<u8>>, part: &[u8]) -> Option<SharedStr> {
+    pub fn within(file: &std::sync::Arc<Bytes>, part: &[u8]) -> Option<SharedStr> {
         let start = (part.as_ptr() as usize).checked_sub(file.as_ptr() as usize)?;
         let range = start..start.checked_add(part.len())?;
         (range.end <= file.len()).then(|| SharedStr {
