@@ -59,7 +59,7 @@ impl Corpus {
     fn pick(&self, needle: &str, without: &str) -> &SourceFile {
         self.briefings
             .iter()
-            .find(|f| f.text.contains(needle) && !f.text.contains(without))
+            .find(|f| f.text().contains(needle) && !f.text().contains(without))
             .expect("the generated corpus has such a briefing")
     }
 }
@@ -85,12 +85,12 @@ fn read_briefings(root: &Path) -> Vec<SourceFile> {
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
             let text = std::fs::read_to_string(&path).expect("a briefing is UTF-8");
-            files.push(SourceFile {
-                display_path: Path::new("content").join(&name).join(stem),
-                content_path: format!("{name}/{stem}"),
-                kind: Kind::Briefing,
-                text: Arc::from(text),
-            });
+            files.push(SourceFile::new(
+                Path::new("content").join(&name).join(stem),
+                format!("{name}/{stem}"),
+                Kind::Briefing,
+                Arc::from(text),
+            ));
         }
     }
     files.sort_by(|a, b| a.content_path.cmp(&b.content_path));
@@ -104,7 +104,7 @@ fn resolve(path: &str) -> Option<String> {
 
 fn body_of(file: &SourceFile) -> &str {
     let parsed = frontmatter::parse::<BriefingMatter>(file).expect("generated front matter parses");
-    &file.text[parsed.body_offset..]
+    &file.text()[parsed.body_offset..]
 }
 
 fn render(file: &SourceFile, options: &markdown::Options) -> markdown::Rendered {

@@ -69,6 +69,12 @@ pub struct Built {
     /// What a later build needs to reuse this build's briefings (see
     /// [`Memo::new`]).
     pub reusable: Vec<reuse::Reusable>,
+    /// What a later build needs to know this build's files without reading
+    /// them (see [`Memo::new`]).
+    pub stamps: reuse::Stamps,
+    /// How many content files this build read (the others it knew by their
+    /// stamps).
+    pub read: usize,
 }
 
 /// Wall time of each stage of a build, for `build --timings`.
@@ -138,12 +144,44 @@ pub fn build_to(
         let msg = "`base_url` is not set: links are root-relative and feeds, sitemap and canonical URLs are not absolute";
         diags.push(Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg).warning());
     }
-    let (files, load_diags) = walk::load(root);
+    let (memo, mut stamps) = match memo {
+        Some(mut memo) => {
+            let stamps = memo.take_stamps();
+            (Some(memo), stamps)
+        }
+        None => match &options.cache_dir {
+            Some(dir) if options.reuse => (None, reuse::Stamps::load(dir)),
+            _ => (None, reuse::Stamps::default()),
+        },
+    };
+    let taken = jiff::Timestamp::now().as_nanosecond();
+    let (files, load_diags) =
+        walk::load_except(root, &|path, stamp| stamps.known(path, stamp).is_some());
     diags.extend(load_diags);
     let (theme, theme_diags) = Theme::load(root);
     diags.extend(theme_diags);
     // Every file's fingerprint, once: for the build's and for the cache's.
-    let file_keys: Vec<Key> = files.par_iter().map(reuse::file_key).collect();
+    // A file the walk left unread is one whose fingerprint is known.
+    let file_keys: Vec<Key> = files
+        .par_iter()
+        .map(|f| {
+            let known = || stamps.known(&f.content_path, f.stamp.as_ref()?);
+            (!f.is_read())
+                .then(known)
+                .flatten()
+                .unwrap_or_else(|| reuse::file_key(f))
+        })
+        .collect();
+    let read = files.iter().filter(|f| f.is_read()).count();
+    if stamps.update(&files, &file_keys, taken)
+        && let Some(dir) = &options.cache_dir
+        && let Err(err) = stamps.save(dir)
+    {
+        let msg = format!(
+            "could not save the build cache ({err:#}); the next build will read every file again"
+        );
+        diags.push(Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg).warning());
+    }
     let inputs = inputs(root, options, &files, &file_keys, &theme);
     if current.is_some_and(|current| current(inputs)) {
         return Ok(None);
@@ -197,7 +235,7 @@ pub fn build_to(
         crate::output::llms::render_twins(&site, sink);
         drop(files);
         for b in &mut site.briefings {
-            b.origin.file.text = std::sync::Arc::from("");
+            b.origin.file.forget_text();
         }
     }
     if let Err(errs) = crate::render::pages::render_all(&site, &renderer, &assets, sink) {
@@ -240,6 +278,8 @@ pub fn build_to(
         inputs,
         next_due,
         reusable,
+        stamps,
+        read,
     }))
 }
 

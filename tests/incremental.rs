@@ -216,3 +216,51 @@ fn a_company_homepage_reaches_the_briefings_naming_it() {
             .unwrap_or_else(|e| panic!("after setting homepage {homepage:?}: {e}"));
     }
 }
+
+/// A content file unchanged since a build read it is known by its size and
+/// times and not read again, once those had settled (two seconds) when they
+/// were taken; a file rewritten with text of the same length is read again.
+/// Either way the output is a clean build's.
+#[test]
+fn settled_files_are_known_without_being_read() {
+    let files_read = |run: &harness::Run| -> String {
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.trim_start().starts_with("read "));
+        let line = line.unwrap_or_else(|| panic!("no `read` line in {}", run.stderr));
+        line.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let mut model = Model::initial();
+    let mut ws = Workspace::new(&model);
+    let total = model
+        .files()
+        .keys()
+        .filter(|p| p.starts_with("content/"))
+        .count();
+    let first = files_read(&ws.build_with(&["--timings"]));
+    assert!(
+        first.starts_with(&format!("read {total} of {total} ")),
+        "{first}"
+    );
+
+    // Just written, the files have not settled: the next build reads them
+    // again, as it would a file an editor saved twice within one clock tick.
+    model.briefings[0].body = "An edit while the files are fresh.".into();
+    ws.sync(&model);
+    let fresh = files_read(&ws.build_with(&["--timings"]));
+    assert!(fresh.starts_with(&format!("read {total} of ")), "{fresh}");
+    // A build after a pause, with nothing changed, takes stamps that had
+    // settled.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    succeeded(&ws.build(), "the build after a pause").unwrap();
+
+    let body: String = model.briefings[1].body.chars().rev().collect();
+    assert_eq!(body.len(), model.briefings[1].body.len());
+    model.briefings[1].body = body;
+    ws.sync(&model);
+    let one = files_read(&ws.build_with(&["--timings"]));
+    assert!(one.starts_with(&format!("read 1 of {total} ")), "{one}");
+    ws.check().expect("after a same-length edit");
+}

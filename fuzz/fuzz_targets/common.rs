@@ -22,12 +22,12 @@ pub mod inert;
 /// A content file as the walker would make it from `text`.
 pub fn source_file(text: &str, kind: Kind) -> SourceFile {
     let text = briefing::fs::normalize_text(text.as_bytes().to_vec()).unwrap_or_default();
-    SourceFile {
-        display_path: "content/fuzz.md".into(),
-        content_path: "fuzz.md".into(),
+    SourceFile::new(
+        "content/fuzz.md".into(),
+        "fuzz.md".into(),
         kind,
-        text: Arc::from(text),
-    }
+        Arc::from(text),
+    )
 }
 
 /// Every diagnostic names the file, and a line and column inside it.

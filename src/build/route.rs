@@ -142,7 +142,7 @@ impl<'f> Parsed<'f> {
             Parsed::Company(_, m) => m.span_of(key),
             Parsed::Story(_, m) => m.span_of(key),
         };
-        Diagnostic::error_at(&file.display_path, &file.text, span, message)
+        Diagnostic::error_at(&file.display_path, file.text(), span, message)
     }
 }
 

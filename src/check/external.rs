@@ -63,7 +63,7 @@ pub fn check(
             let file = &place.origin.file;
             out.push(Diagnostic::error_at(
                 &file.display_path,
-                &file.text,
+                file.text(),
                 place.span.clone(),
                 format!("external link `{url}` {why}"),
             ));
@@ -118,7 +118,7 @@ fn request_url(url: &str) -> Option<String> {
 /// Where a source URL was written: in the `source`/`sources` value, else
 /// the `Source:` line of the body, else the opening front-matter line.
 fn locate(origin: &Origin, url: &str) -> Range<usize> {
-    let text = &origin.file.text;
+    let text = origin.file.text();
     let keys = ["source", "sources"].into_iter();
     let in_keys = keys.filter_map(|k| origin.spans.get(k)).find_map(|span| {
         let found = text.get(span.clone())?.find(url)?;

@@ -46,7 +46,7 @@ pub fn images(bodies: &[Body<'_>], out: &mut Vec<Diagnostic>) {
         for image in body.images.iter().filter(|i| i.alt.trim().is_empty()) {
             out.push(Diagnostic::error_at(
                 &file.display_path,
-                &file.text,
+                file.text(),
                 image.span.clone(),
                 "image without alt text: describe it between the brackets of `![…](…)`",
             ));

@@ -93,7 +93,7 @@ fn internal(
         let mut report = |span: &std::ops::Range<usize>, message: String| {
             out.push(Diagnostic::error_at(
                 &file.display_path,
-                &file.text,
+                file.text(),
                 span.clone(),
                 message,
             ));

@@ -129,6 +129,13 @@ impl Args {
                 writing.elapsed().as_secs_f64() * 1e3,
                 resident(crate::build::resident_bytes())
             );
+            let total = built.stamps.len();
+            eprintln!(
+                "{:>24}  {} of {total} content files ({} known by their size and times)",
+                "read",
+                built.read,
+                total.saturating_sub(built.read)
+            );
         }
         let how = if incremental {
             format!("{written} written, {kept} unchanged")

@@ -311,12 +311,12 @@ fn template_diagnostic(err: &tera::Error, shown: &Path, text: &Arc<str>) -> Diag
 /// file that would not build (or would read a different title) is never
 /// written.
 fn read_back(rel: &str, below_content: &str, text: &str, matter: &Matter) -> anyhow::Result<()> {
-    let file = SourceFile {
-        display_path: PathBuf::from(rel),
-        content_path: below_content.to_owned(),
-        kind: Kind::Briefing,
-        text: Arc::from(text),
-    };
+    let file = SourceFile::new(
+        PathBuf::from(rel),
+        below_content.to_owned(),
+        Kind::Briefing,
+        Arc::from(text),
+    );
     let parsed = frontmatter::parse::<BriefingMatter>(&file).map_err(|diags| {
         let why: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
         anyhow::anyhow!(

@@ -134,13 +134,13 @@ impl Origin {
             .get(key)
             .cloned()
             .unwrap_or_else(|| self.opening.clone());
-        Diagnostic::error_at(&self.file.display_path, &self.file.text, span, message)
+        Diagnostic::error_at(&self.file.display_path, self.file.text(), span, message)
     }
 
     /// An error at a byte range of the body.
     pub fn error_in_body(&self, range: &Range<usize>, message: impl Into<String>) -> Diagnostic {
         let span = range.start + self.body_offset..range.end + self.body_offset;
-        Diagnostic::error_at(&self.file.display_path, &self.file.text, span, message)
+        Diagnostic::error_at(&self.file.display_path, self.file.text(), span, message)
     }
 }
 
@@ -402,7 +402,7 @@ pub fn briefing(
 pub fn parsed_body(origin: &Origin) -> &str {
     origin
         .file
-        .text
+        .text()
         .get(origin.body_offset..)
         .unwrap_or_default()
 }

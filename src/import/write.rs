@@ -87,12 +87,12 @@ pub fn render(matter: &FrontMatter, body: &str) -> Result<String> {
         ensure_newline(&toml),
         ensure_newline(body.trim_start())
     );
-    let file = SourceFile {
-        display_path: PathBuf::from("imported.md"),
-        content_path: "imported.md".into(),
-        kind: Kind::Briefing,
-        text: Arc::from(text.as_str()),
-    };
+    let file = SourceFile::new(
+        PathBuf::from("imported.md"),
+        "imported.md".into(),
+        Kind::Briefing,
+        Arc::from(text.as_str()),
+    );
     match frontmatter::parse::<BriefingMatter>(&file) {
         Ok(parsed) if parsed.matter.title == matter.title => Ok(text),
         Ok(_) => bail!("the written front matter does not read back the same title"),

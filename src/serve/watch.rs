@@ -62,7 +62,9 @@ pub fn rebuild(
     }
     session.keys = keys;
     let briefings = std::mem::take(&mut built.site.briefings);
-    session.memo = Some(Memo::new(briefings, std::mem::take(&mut built.reusable)));
+    let reusable = std::mem::take(&mut built.reusable);
+    let stamps = std::mem::take(&mut built.stamps);
+    session.memo = Some(Memo::new(briefings, reusable, stamps));
     built.files = files;
     Ok((built, kept.into_iter().map(|(path, _)| path).collect()))
 }

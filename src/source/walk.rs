@@ -1,12 +1,11 @@
 //! Walking `content/`: every regular `*.md` file, in a stable order.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::{Kind, SourceFile};
+use super::{Kind, SourceFile, Stamp};
 use crate::diag::Diagnostic;
 
 /// Reads every Markdown file under `root/content`. Hidden files and folders are
@@ -14,6 +13,16 @@ use crate::diag::Diagnostic;
 /// followed or read, and each gives a warning naming it. Files that cannot be
 /// read or are not UTF-8 are errors.
 pub fn load(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    load_except(root, &|_, _| false)
+}
+
+/// [`load`], except that the files for which `known(content_path, stamp)`
+/// says the caller knows them already by their [`Stamp`] are not read now:
+/// their text is read if and when it is asked for.
+pub fn load_except(
+    root: &Path,
+    known: &(dyn Fn(&str, &Stamp) -> bool + Sync),
+) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let content = root.join("content");
     let mut diags = Vec::new();
     let mut found = Vec::new();
@@ -76,7 +85,21 @@ pub fn load(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     // Reading is IO-bound; doing it in parallel helps on cold caches.
     let read: Vec<Result<SourceFile, Diagnostic>> = found
         .into_par_iter()
-        .map(|(path, shown, content_path)| read_one(&path, shown, content_path))
+        .map(|(path, shown, content_path)| {
+            // The stamp is taken before the text is read: a write in between
+            // leaves a stamp the next build will not recognize.
+            let stamp = std::fs::symlink_metadata(&path)
+                .map(|meta| Stamp::of(&meta))
+                .map_err(|err| Diagnostic::error_file(&shown, format!("could not read: {err}")))?;
+            let mut file = if known(&content_path, &stamp) {
+                let kind = kind_of(&content_path);
+                SourceFile::unread(shown, content_path, kind, &path)
+            } else {
+                read_one(&path, shown, content_path)?
+            };
+            file.stamp = Some(stamp);
+            Ok(file)
+        })
         .collect();
     let mut files = Vec::with_capacity(read.len());
     for result in read {
@@ -109,12 +132,8 @@ fn read_one(
             return Err(diag);
         }
     };
-    Ok(SourceFile {
-        kind: kind_of(&content_path),
-        display_path: shown,
-        content_path,
-        text: Arc::from(text),
-    })
+    let kind = kind_of(&content_path);
+    Ok(SourceFile::new(shown, content_path, kind, text))
 }
 
 /// The section a file belongs to, from its first folder below `content/`.
@@ -162,7 +181,7 @@ mod tests {
         let (files, diags) = load(dir.path());
         let names: Vec<_> = files.iter().map(|f| f.content_path.as_str()).collect();
         assert_eq!(names, ["a.md"]);
-        assert_eq!(&*files[0].text, "x\ny");
+        assert_eq!(&**files[0].text(), "x\ny");
         let messages: Vec<_> = diags.iter().map(ToString::to_string).collect();
         assert!(
             messages

@@ -78,7 +78,12 @@ impl Workspace {
 
     /// An incremental build into the persistent output folder.
     pub fn build(&self) -> Run {
-        run_build(&self.site, &self.out(), &[])
+        self.build_with(&[])
+    }
+
+    /// [`Workspace::build`] with more arguments.
+    pub fn build_with(&self, extra: &[&str]) -> Run {
+        run_build(&self.site, &self.out(), extra)
     }
 
     /// Builds incrementally, then cleanly, and describes the first

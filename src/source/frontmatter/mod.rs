@@ -85,7 +85,7 @@ impl<T> Parsed<T> {
 /// the wrong type; a syntax error stops parsing on its own. Dates are left as
 /// written for the caller to resolve in the site's time zone.
 pub fn parse<T: Schema>(file: &SourceFile) -> Result<Parsed<T>, Vec<Diagnostic>> {
-    let text = &file.text;
+    let text = file.text();
     let report = |problems: Vec<Problem>| -> Vec<Diagnostic> {
         problems
             .into_iter()

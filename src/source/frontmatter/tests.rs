@@ -8,12 +8,12 @@ use crate::source::schema::{
 };
 
 fn file(text: &str) -> SourceFile {
-    SourceFile {
-        display_path: "content/a.md".into(),
-        content_path: "a.md".into(),
-        kind: Kind::Briefing,
-        text: Arc::from(text),
-    }
+    SourceFile::new(
+        "content/a.md".into(),
+        "a.md".into(),
+        Kind::Briefing,
+        Arc::from(text),
+    )
 }
 
 fn ok<T: Schema>(text: &str) -> Parsed<T> {
