@@ -125,11 +125,18 @@ impl std::ops::Deref for Bytes {
 }
 
 /// Text kept where it lies in a cache file read into memory, shared by
-/// every value decoded from the file instead of copied out of it.
+/// every value decoded from the file instead of copied out of it; or text
+/// made by a build, shared the same way.
 #[derive(Debug, Clone)]
-pub struct SharedStr {
-    file: std::sync::Arc<Bytes>,
-    range: std::ops::Range<usize>,
+pub struct SharedStr(Shared);
+
+#[derive(Debug, Clone)]
+enum Shared {
+    InFile {
+        file: std::sync::Arc<Bytes>,
+        range: std::ops::Range<usize>,
+    },
+    Made(std::sync::Arc<str>),
 }
 
 impl SharedStr {
@@ -139,16 +146,37 @@ impl SharedStr {
     pub fn within(file: &std::sync::Arc<Bytes>, part: &[u8]) -> Option<SharedStr> {
         let start = (part.as_ptr() as usize).checked_sub(file.as_ptr() as usize)?;
         let range = start..start.checked_add(part.len())?;
-        (range.end <= file.len()).then(|| SharedStr {
-            file: std::sync::Arc::clone(file),
-            range,
+        (range.end <= file.len()).then(|| {
+            SharedStr(Shared::InFile {
+                file: std::sync::Arc::clone(file),
+                range,
+            })
         })
     }
 
     /// The text; empty if the bytes are not UTF-8 (the file's checksum
     /// makes that a cache written by something else, which is never read).
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.file[self.range.clone()]).unwrap_or_default()
+        match &self.0 {
+            Shared::InFile { file, range } => {
+                std::str::from_utf8(&file[range.clone()]).unwrap_or_default()
+            }
+            Shared::Made(text) => text,
+        }
+    }
+
+    /// The text's bytes, not checked to be UTF-8 (for hashing).
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Shared::InFile { file, range } => &file[range.clone()],
+            Shared::Made(text) => text.as_bytes(),
+        }
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(text: String) -> SharedStr {
+        SharedStr(Shared::Made(std::sync::Arc::from(text)))
     }
 }
 

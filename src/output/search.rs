@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::enrich::Briefing;
 use crate::render::OutputFile;
+use crate::render::sink::Hasher;
 use crate::site::Site;
 
 /// Path of the index below the output directory (and below the base path).
@@ -80,8 +81,36 @@ pub fn render(site: &Site) -> OutputFile {
 }
 
 /// The search index, handed to `sink` in the parts it is printed in.
+///
+/// The index is keyed by its entries, not printed to be keyed: when no
+/// entry changed (an edit below the part of the body it shows, say), the
+/// sink keeps the index it has without it being joined again.
 pub fn render_to(site: &Site, sink: &dyn crate::render::Sink) {
-    sink.put_parts(PATH.to_owned(), json_array(&site.briefings, entry_of));
+    // Entries not made before are made once, for the key and the index.
+    let entries: Vec<(&Briefing, Option<String>)> = site
+        .briefings
+        .par_iter()
+        .map(|b| (b, b.search_entry.is_none().then(|| entry_json(b))))
+        .collect();
+    let mut h = Hasher::new(0);
+    for (b, made) in &entries {
+        match (&b.search_entry, made) {
+            (Some(entry), _) => h.bytes(entry.as_bytes()),
+            (None, made) => h.bytes(made.as_deref().unwrap_or_default().as_bytes()),
+        };
+    }
+    let key = h.finish();
+    if !sink.unchanged(PATH, key) {
+        sink.put_parts(PATH.to_owned(), json_array(&entries, made_or_kept), key);
+    }
+}
+
+/// The entry made now, or else the one the build kept.
+fn made_or_kept<'a>((b, made): &'a (&'a Briefing, Option<String>)) -> Cow<'a, str> {
+    match made {
+        Some(made) => Cow::Borrowed(made.as_str()),
+        None => entry_of(b),
+    }
 }
 
 /// The entry of `b`, as the build made it or made now.

@@ -276,8 +276,7 @@ impl Sink for Writer {
         self.take(file.path, &[&file.bytes], key);
     }
 
-    fn put_parts(&self, path: String, parts: Vec<Vec<u8>>) {
-        let key = crate::render::sink::key_of_parts(&parts);
+    fn put_parts(&self, path: String, parts: Vec<Vec<u8>>, key: Key) {
         let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
         self.take(path, &slices, key);
     }

@@ -4,20 +4,19 @@
 //! quiet for a moment, then the site is rebuilt in memory on the watcher's
 //! own thread, so requests keep being answered from the last good build.
 
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use notify::event::ModifyKind;
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+use rayon::prelude::*;
 
 use super::state::{Applied, Shared};
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use crate::build::{Built, Memo, Options};
 use crate::cli::{plural, print_diagnostics};
 use crate::diag::Diagnostic;
@@ -61,7 +60,13 @@ pub fn rebuild(
         files.push(file);
     }
     session.keys = keys;
-    let briefings = std::mem::take(&mut built.site.briefings);
+    let mut briefings = std::mem::take(&mut built.site.briefings);
+    // Kept with each briefing, its search entry is joined into the next
+    // build's index instead of printed again.
+    briefings
+        .par_iter_mut()
+        .filter(|b| b.search_entry.is_none())
+        .for_each(|b| b.search_entry = Some(crate::output::search::entry_json(b).into()));
     let reusable = std::mem::take(&mut built.reusable);
     let stamps = std::mem::take(&mut built.stamps);
     session.memo = Some(Memo::new(briefings, reusable, stamps));
