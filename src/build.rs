@@ -22,7 +22,7 @@ use crate::output::assets::Assets;
 use crate::render::sink::{Hasher, Memory, key_of_bytes};
 use crate::render::{Key, OutputFile, Renderer, Sink};
 use crate::site::{Include, Site};
-use crate::source::{SourceFile, frontmatter, walk};
+use crate::source::{SourceFile, frontmatter};
 use crate::theme::Theme;
 use route::{Parsed, Routes};
 
@@ -154,7 +154,8 @@ pub fn build_to(
             _ => (None, reuse::Stamps::default()),
         },
     };
-    let (files, file_keys, read) = load_content(root, options, &mut stamps, &mut diags);
+    let cache_dir = options.cache_dir.as_deref();
+    let (files, file_keys, read) = reuse::load_content(root, cache_dir, &mut stamps, &mut diags);
     let (theme, theme_diags) = Theme::load(root);
     diags.extend(theme_diags);
     let inputs = inputs(root, options, &files, &file_keys, &theme);
@@ -256,45 +257,6 @@ pub fn build_to(
         stamps,
         read,
     }))
-}
-
-/// Walks the content files and fingerprints each: a file whose stamp
-/// `stamps` knows is not read (see [`reuse::Stamps`]); the files read are
-/// recorded in `stamps`, which are saved in the cache folder when they
-/// change. Returns the files, their fingerprints and how many were read.
-fn load_content(
-    root: &Path,
-    options: &Options,
-    stamps: &mut reuse::Stamps,
-    diags: &mut Vec<Diagnostic>,
-) -> (Vec<SourceFile>, Vec<Key>, usize) {
-    let taken = jiff::Timestamp::now().as_nanosecond();
-    let (files, load_diags) =
-        walk::load_except(root, &|path, stamp| stamps.known(path, stamp).is_some());
-    diags.extend(load_diags);
-    // Every file's fingerprint, once: for the build's and for the cache's.
-    // A file the walk left unread is one whose fingerprint is known.
-    let file_keys: Vec<Key> = files
-        .par_iter()
-        .map(|f| {
-            let known = || stamps.known(&f.content_path, f.stamp.as_ref()?);
-            (!f.is_read())
-                .then(known)
-                .flatten()
-                .unwrap_or_else(|| reuse::file_key(f))
-        })
-        .collect();
-    let read = files.iter().filter(|f| f.is_read()).count();
-    if stamps.update(&files, &file_keys, taken)
-        && let Some(dir) = &options.cache_dir
-        && let Err(err) = stamps.save(dir)
-    {
-        let msg = format!(
-            "could not save the build cache ({err:#}); the next build will read every file again"
-        );
-        diags.push(Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg).warning());
-    }
-    (files, file_keys, read)
 }
 
 /// The fingerprint of everything a build reads: the program, the options,

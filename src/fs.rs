@@ -68,6 +68,14 @@ pub fn normalize_text(bytes: Vec<u8>) -> Result<String, usize> {
     Ok(text)
 }
 
+/// A file time in nanoseconds since the Unix epoch (negative before it).
+pub fn epoch_nanos(time: std::time::SystemTime) -> i128 {
+    match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

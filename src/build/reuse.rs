@@ -22,11 +22,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cache::SharedStr;
+use crate::diag::Diagnostic;
 use crate::enrich::Briefing;
 use crate::markdown::LinkResolver;
 pub use crate::render::Key;
 use crate::render::sink::Hasher;
-use crate::source::{SourceFile, Stamp};
+use crate::source::{SourceFile, Stamp, walk};
 
 /// Number of bucket files.
 const BUCKETS: usize = 64;
@@ -372,6 +373,45 @@ impl Stamps {
         let files: Vec<(&str, &Known)> = self.files.iter().map(|(p, k)| (p.as_str(), k)).collect();
         crate::cache::write(&stamps_path(dir), &files)
     }
+}
+
+/// Walks the content files and fingerprints each: a file whose stamp
+/// `stamps` knows is not read (see [`Stamps`]); the files read are
+/// recorded in `stamps`, which are saved in the cache folder when they
+/// change. Returns the files, their fingerprints and how many were read.
+pub fn load_content(
+    root: &Path,
+    cache_dir: Option<&Path>,
+    stamps: &mut Stamps,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<SourceFile>, Vec<Key>, usize) {
+    let taken = jiff::Timestamp::now().as_nanosecond();
+    let (files, load_diags) =
+        walk::load_except(root, &|path, stamp| stamps.known(path, stamp).is_some());
+    diags.extend(load_diags);
+    // Every file's fingerprint, once: for the build's and for the cache's.
+    // A file the walk left unread is one whose fingerprint is known.
+    let file_keys: Vec<Key> = files
+        .par_iter()
+        .map(|f| {
+            let known = || stamps.known(&f.content_path, f.stamp.as_ref()?);
+            (!f.is_read())
+                .then(known)
+                .flatten()
+                .unwrap_or_else(|| file_key(f))
+        })
+        .collect();
+    let read = files.iter().filter(|f| f.is_read()).count();
+    if stamps.update(&files, &file_keys, taken)
+        && let Some(dir) = cache_dir
+        && let Err(err) = stamps.save(dir)
+    {
+        let msg = format!(
+            "could not save the build cache ({err:#}); the next build will read every file again"
+        );
+        diags.push(Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg).warning());
+    }
+    (files, file_keys, read)
 }
 
 fn stamps_path(dir: &Path) -> PathBuf {

@@ -386,13 +386,7 @@ fn link_kept(output: &Path, staging: &Path, records: &[(String, Record, bool)]) 
 }
 
 fn modified_nanos(meta: &std::fs::Metadata) -> i128 {
-    match meta.modified() {
-        Ok(t) => match t.duration_since(std::time::UNIX_EPOCH) {
-            Ok(d) => d.as_nanos() as i128,
-            Err(e) => -(e.duration().as_nanos() as i128),
-        },
-        Err(_) => 0,
-    }
+    meta.modified().map_or(0, crate::fs::epoch_nanos)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

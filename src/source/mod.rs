@@ -133,11 +133,10 @@ impl Stamp {
 
     /// The stamp of a file's metadata.
     pub fn of(meta: &std::fs::Metadata) -> Stamp {
-        let nanos = |t: std::io::Result<std::time::SystemTime>| {
-            t.ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(-1, |d| d.as_nanos() as i128)
-        };
+        // Unknown (or pre-epoch) times are negative: such a file never
+        // settles, and is always read.
+        let nanos =
+            |t: std::io::Result<std::time::SystemTime>| t.map_or(-1, crate::fs::epoch_nanos);
         #[cfg(unix)]
         let (changed, inode) = {
             use std::os::unix::fs::MetadataExt;
