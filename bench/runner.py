@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 
+import live
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SHARED_GEN = os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py")
@@ -363,6 +365,25 @@ class Run:
         r = e["wall"] / c["wall"]
         self.ratios.append(("one-edit build / clean build, 10k, wall", verdict(f"{r:.3f}", r <= 0.15), "≤ 0.15"))
 
+    def live_preview(self):
+        """`serve` on the 10k corpus: one briefing edited, write → reload."""
+        print("10,000 briefings: live preview", flush=True)
+        site = own_corpus(self.work, 10000)
+        victim = live.pick_victim(site)
+        edits = max(10, 2 * self.args.rounds)
+        f = live.measure(self.args.binary, site, victim, edits, os.path.join(self.work, "serve.log"))
+        body, tag = f["body"], f["tag"]
+        ms = body["end_to_end_ms"]
+        lo, hi = body["end_to_end_range"]
+        self.ratios.append(("serve, sentence added to a body at 10k, write → reload, ms",
+                            verdict(f"{ms:.0f}", ms <= 50), "≤ 50"))
+        self.ratios.append(("serve, the same: range over edits / build time alone, ms",
+                            f"{lo:.0f}–{hi:.0f} / {body['build_ms']:.0f}", "—"))
+        self.ratios.append(("serve, tag added (full rebuild) at 10k, write → reload, ms",
+                            f"{tag['end_to_end_ms']:.0f}", "—"))
+        self.notes.append(f"live preview: medians over {body['edits']} body edits and {tag['edits']} tag edits "
+                          "of one briefing, each done and undone in turn")
+
     def alternating(self):
         print("10,000 briefings: briefing against the floor" + (", 50,000" if self.args.full else "")
               + (", Hugo" if self.args.hugo else ""), flush=True)
@@ -412,6 +433,7 @@ def main(argv=None):
         run.size(n)
     run.alternating()  # the ratios are taken at 10k
     run.incremental()
+    run.live_preview()
     run.notes.append(f"medians over {args.rounds} alternating rounds (one-briefing: {max(args.rounds, 5)}); "
                      f"output on {'tmpfs' if tmpfs else work}")
     run.notes.append(f"machine: {machine()}")

@@ -20,6 +20,7 @@ sys.path.insert(0, HERE)
 
 import corpus_words as W  # noqa: E402
 import gen_corpus  # noqa: E402
+import live  # noqa: E402
 import runner  # noqa: E402
 
 
@@ -246,6 +247,43 @@ class RunnerTest(unittest.TestCase):
     def test_median_of_rounds(self):
         runs = [{"wall": 3.0, "cpu": 1}, {"wall": 1.0, "cpu": 2}, {"wall": 2.0, "cpu": 3}]
         self.assertEqual(runner.median_of(runs), {"wall": 2.0, "cpu": 2, "rounds": 3})
+
+
+class LiveTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.corpus = Corpus(12)
+
+    def test_edits_change_one_paragraph_or_the_tags_and_are_undone(self):
+        victim = live.pick_victim(self.corpus.root)
+        with open(victim, encoding="utf-8") as f:
+            original = f.read()
+        added = live.body_edit(original, 0)
+        self.assertEqual(len(added), len(original) + len(live.SENTENCE.format(k=0)))
+        heading = original.index("\n## ")
+        self.assertEqual(added[:heading], original[:heading], "front matter and lead unchanged")
+        self.assertEqual(live.body_edit(added, 1), original)
+        for text in (original, original.replace("tags:\n", "tags = []\n", 1)):
+            tagged = live.tag_edit(text, 0)
+            self.assertNotEqual(tagged, text)
+            self.assertIn('"bench-live-edit"', tagged)
+            self.assertEqual(live.tag_edit(tagged, 1), text)
+
+    @unittest.skipUnless(BRIEFING, "no briefing binary")
+    def test_serve_is_timed_from_the_write_to_the_reload_event(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            site = os.path.join(tmp, "site")
+            gen_corpus.generate(site, 12, 7)
+            victim = live.pick_victim(site)
+            with open(victim, encoding="utf-8") as f:
+                original = f.read()
+            figures = live.measure(BRIEFING, site, victim, 2, os.path.join(tmp, "serve.log"))
+            self.assertEqual(figures["body"]["edits"], 2)
+            self.assertEqual(figures["tag"]["edits"], 2)
+            for kind in ("body", "tag"):
+                self.assertGreater(figures[kind]["end_to_end_ms"], figures[kind]["build_ms"])
+            with open(victim, encoding="utf-8") as f:
+                self.assertEqual(f.read(), original, "the edited file is restored")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 //! render. Returns the files of the site and every problem found; writing
 //! them is the caller's choice (build writes, check and serve do not).
 
+mod live;
 mod reuse;
-
-pub use reuse::Memo;
 mod route;
+
+pub use live::{Live, Patched, Tools};
+pub use reuse::Memo;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -75,6 +77,8 @@ pub struct Built {
     /// How many content files this build read (the others it knew by their
     /// stamps).
     pub read: usize,
+    /// What the build worked with, for a [`Live`] patch of it.
+    pub tools: Tools,
 }
 
 /// Wall time of each stage of a build, for `build --timings`.
@@ -188,7 +192,15 @@ pub fn build_to(
         parse_all((&files, &file_keys), &config, options, memo, &mut diags);
     let routes = Routes::assign(&config, &parsed, &mut diags);
     timings.lap("parse");
-    let (site, Learned { next_due, reusable }) = enrich_all(
+    let (
+        site,
+        Learned {
+            next_due,
+            reusable,
+            companies,
+            global,
+        },
+    ) = enrich_all(
         &config,
         (parsed, cache, &known),
         &routes,
@@ -224,7 +236,8 @@ pub fn build_to(
         let key = key_of_bytes(&file.bytes);
         sink.put(file, key);
     };
-    assets.files.into_iter().for_each(put);
+    let mut assets = assets;
+    std::mem::take(&mut assets.files).into_iter().for_each(put);
     crate::output::feeds::render_to(&site, sink);
     if !options.lean {
         crate::output::llms::render_twins(&site, sink);
@@ -256,6 +269,13 @@ pub fn build_to(
         reusable,
         stamps,
         read,
+        tools: Tools {
+            routes,
+            companies,
+            global,
+            renderer,
+            assets,
+        },
     }))
 }
 
@@ -440,6 +460,10 @@ struct Learned {
     next_due: Option<jiff::Timestamp>,
     /// See [`Built::reusable`].
     reusable: Vec<reuse::Reusable>,
+    /// The known companies, ready to be found in a text.
+    companies: CompanyMatcher,
+    /// See [`reuse::Cache::global`].
+    global: Key,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -575,7 +599,12 @@ fn enrich_all(
         drafts: options.drafts,
         future: options.future,
     };
-    let learned = Learned { next_due, reusable };
+    let learned = Learned {
+        next_due,
+        reusable,
+        companies,
+        global,
+    };
     let site = match Site::assemble(
         config.clone(),
         briefings,

@@ -15,7 +15,9 @@
 //! - `edits`: random edits of the model, as a proptest strategy;
 //! - `workspace`: the site on disk, its builds, and the comparison of
 //!   their output trees;
-//! - `damage`: ways to damage the cache.
+//! - `damage`: ways to damage the cache;
+//! - `preview`: `serve`'s rebuilds in process, and their comparison with
+//!   a clean build.
 
 mod harness;
 
@@ -25,6 +27,8 @@ mod damage;
 mod edits;
 #[path = "incremental/model.rs"]
 mod model;
+#[path = "incremental/preview.rs"]
+mod preview;
 #[path = "incremental/workspace.rs"]
 mod workspace;
 
@@ -32,6 +36,7 @@ use damage::{Damage, copy_of_executable};
 use edits::{Edit, edit};
 use harness::tree;
 use model::Model;
+use preview::Preview;
 use proptest::prelude::*;
 #[cfg(unix)]
 use workspace::stamps;
@@ -67,6 +72,84 @@ proptest! {
             })?;
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("INCREMENTAL_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(10),
+        max_shrink_iters: 40,
+        ..ProptestConfig::default()
+    })]
+
+    /// After every edit of a random sequence, the live preview serves what
+    /// a clean build makes, whether it patched its build (an edit that
+    /// changes only a briefing's own pages) or built in full.
+    #[test]
+    fn the_preview_serves_what_a_clean_build_makes(edits in prop::collection::vec(edit(), 1..=8)) {
+        let mut model = Model::initial();
+        let mut ws = Workspace::new(&model);
+        let mut preview = Preview::start(&ws);
+        preview.check().map_err(|e| TestCaseError::fail(format!("first build: {e}")))?;
+        for (step, edit) in edits.iter().enumerate() {
+            let changed = if let Edit::Touch(which) = edit {
+                vec![ws.touch(which)]
+            } else {
+                edit.apply(&mut model);
+                ws.sync(&model)
+            };
+            preview.rebuild(&changed);
+            preview.check().map_err(|e| {
+                TestCaseError::fail(format!("after edit {} ({edit:?}): {e}", step + 1))
+            })?;
+        }
+    }
+}
+
+/// An edit to a briefing's key points is patched into the preview's build;
+/// one that changes its card (a tag) is built in full; both serve what a
+/// clean build makes.
+#[test]
+fn the_preview_patches_what_only_changes_a_briefings_own_pages() {
+    use briefing::serve::watch::How;
+    use edits::BriefingEdit;
+    use proptest::sample::Index;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let mut runner = TestRunner::deterministic();
+    let mut index = || -> Index { any::<Index>().new_tree(&mut runner).unwrap().current() };
+    let mut model = Model::initial();
+    let mut ws = Workspace::new(&model);
+    let mut preview = Preview::start(&ws);
+    preview.check().unwrap();
+    let first = index();
+    let words = |w: &'static str| {
+        w.split(' ')
+            .map(edits::Word::Plain)
+            .collect::<Vec<edits::Word>>()
+    };
+    let points = Edit::Briefing(
+        first,
+        BriefingEdit::Points(vec![words("pricing launch"), words("cloud deal")]),
+    );
+    points.apply(&mut model);
+    let changed = ws.sync(&model);
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(preview.rebuild(&changed), How::Patched);
+    preview.check().unwrap();
+
+    let tag = Edit::Briefing(first, BriefingEdit::Tag(index()));
+    tag.apply(&mut model);
+    let changed = ws.sync(&model);
+    assert_eq!(preview.rebuild(&changed), How::Built);
+    preview.check().unwrap();
+
+    // Told nothing, or told of a file it cannot patch, it builds in full.
+    assert_eq!(preview.rebuild(&["briefing.toml".into()]), How::Built);
+    preview.check().unwrap();
 }
 
 /// Whatever happened to the cache, the next build succeeds silently and

@@ -24,14 +24,19 @@ pub fn render(site: &Site) -> Vec<OutputFile> {
 /// twin whose inputs did not change since the sink's previous build is not
 /// made again. Twins are made from the source files' text.
 pub fn render_twins(site: &Site, sink: &dyn Sink) {
-    site.briefings.par_iter().for_each(|b| {
-        let path = twin_path(site, b);
-        let key = twin_key(site, b);
-        if !sink.unchanged(&path, key) {
-            let bytes = twin(site, b).into_bytes();
-            sink.put(OutputFile { path, bytes }, key);
-        }
-    });
+    site.briefings
+        .par_iter()
+        .for_each(|b| render_twin(site, b, sink));
+}
+
+/// The Markdown twin of `b`, handed to `sink` unless the sink holds it.
+pub fn render_twin(site: &Site, b: &Briefing, sink: &dyn Sink) {
+    let path = twin_path(site, b);
+    let key = twin_key(site, b);
+    if !sink.unchanged(&path, key) {
+        let bytes = twin(site, b).into_bytes();
+        sink.put(OutputFile { path, bytes }, key);
+    }
 }
 
 /// `llms.txt`, handed to `sink`.

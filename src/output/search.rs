@@ -7,12 +7,13 @@
 
 use std::borrow::Cow;
 
+use bytes::Bytes;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::enrich::Briefing;
-use crate::render::OutputFile;
 use crate::render::sink::Hasher;
+use crate::render::{Key, OutputFile};
 use crate::site::Site;
 
 /// Path of the index below the output directory (and below the base path).
@@ -136,35 +137,108 @@ pub fn entry_json(b: &Briefing) -> String {
 fn json_array<'a, T: Sync>(
     items: &'a [T],
     entry: impl Fn(&'a T) -> Cow<'a, str> + Sync,
-) -> Vec<Vec<u8>> {
-    let chunks: Vec<Vec<u8>> = items
+) -> Vec<Bytes> {
+    let runs: Vec<Bytes> = items
         .par_chunks(CHUNK)
-        .map(|chunk| {
-            let mut part = Vec::new();
-            for item in chunk {
-                let entry = entry(item);
-                if entry.is_empty() {
-                    continue;
-                }
-                if !part.is_empty() {
-                    part.push(b',');
-                }
-                part.extend_from_slice(entry.as_bytes());
-            }
-            part
-        })
-        .filter(|part| !part.is_empty())
+        .map(|run| Bytes::from(joined(run, &entry)))
         .collect();
-    let mut parts = Vec::with_capacity(chunks.len() * 2 + 1);
-    parts.push(b"[".to_vec());
-    for (i, chunk) in chunks.into_iter().enumerate() {
-        if i > 0 {
-            parts.push(b",".to_vec());
+    array_of(&runs)
+}
+
+/// The entries of `run`, comma-separated.
+fn joined<'a, T>(run: &'a [T], entry: impl Fn(&'a T) -> Cow<'a, str>) -> Vec<u8> {
+    let mut part = Vec::new();
+    for item in run {
+        let entry = entry(item);
+        if entry.is_empty() {
+            continue;
         }
-        parts.push(chunk);
+        if !part.is_empty() {
+            part.push(b',');
+        }
+        part.extend_from_slice(entry.as_bytes());
     }
-    parts.push(b"]".to_vec());
+    part
+}
+
+/// The array of the entries joined in `runs`, as parts that share them.
+fn array_of(runs: &[Bytes]) -> Vec<Bytes> {
+    let mut parts = Vec::with_capacity(runs.len() * 2 + 1);
+    parts.push(Bytes::from_static(b"["));
+    for run in runs.iter().filter(|run| !run.is_empty()) {
+        if parts.len() > 1 {
+            parts.push(Bytes::from_static(b","));
+        }
+        parts.push(run.clone());
+    }
+    parts.push(Bytes::from_static(b"]"));
     parts
+}
+
+/// The index of a site held in memory and patched (`serve`), in runs of
+/// [`CHUNK`] briefings: after an edit, only the run of the briefing edited
+/// is joined again, and the file shares the others with the index before.
+#[derive(Debug, Clone)]
+pub struct Runs {
+    /// Each run's entries, joined, with their key.
+    runs: Vec<(Bytes, Key)>,
+}
+
+impl Runs {
+    /// The runs of the whole index.
+    pub fn new(site: &Site) -> Runs {
+        Runs::of(&site.briefings, entry_of)
+    }
+
+    /// Joins again the runs of the briefings at `indices` (into
+    /// [`Site::briefings`], whose order and number are unchanged).
+    pub fn remake(&mut self, site: &Site, indices: &[usize]) {
+        self.remake_of(&site.briefings, indices, entry_of);
+    }
+
+    fn of<'a, T: Sync>(items: &'a [T], entry: impl Fn(&'a T) -> Cow<'a, str> + Sync) -> Runs {
+        let runs = items
+            .par_chunks(CHUNK)
+            .map(|run| Runs::keyed(joined(run, &entry)))
+            .collect();
+        Runs { runs }
+    }
+
+    fn remake_of<'a, T>(
+        &mut self,
+        items: &'a [T],
+        indices: &[usize],
+        entry: impl Fn(&'a T) -> Cow<'a, str>,
+    ) {
+        for &i in indices {
+            let at = i / CHUNK;
+            let end = ((at + 1) * CHUNK).min(items.len());
+            self.runs[at] = Runs::keyed(joined(&items[at * CHUNK..end], &entry));
+        }
+    }
+
+    fn keyed(run: Vec<u8>) -> (Bytes, Key) {
+        let key = crate::render::sink::key_of_bytes(&run);
+        (Bytes::from(run), key)
+    }
+
+    fn parts(&self) -> Vec<Bytes> {
+        let runs: Vec<Bytes> = self.runs.iter().map(|(run, _)| run.clone()).collect();
+        array_of(&runs)
+    }
+
+    /// Hands the index to `sink`, unless it holds it already.
+    pub fn put(&self, sink: &dyn crate::render::Sink) {
+        let mut h = Hasher::new(0);
+        h.bytes(b"runs");
+        for (_, key) in &self.runs {
+            h.value(key);
+        }
+        let key = h.finish();
+        if !sink.unchanged(PATH, key) {
+            sink.put_parts(PATH.to_owned(), self.parts(), key);
+        }
+    }
 }
 
 /// `text` cut to at most `max` characters (never inside a UTF-8 sequence),
@@ -270,6 +344,31 @@ mod tests {
                 "{n} items"
             );
         }
+    }
+
+    #[test]
+    fn runs_remade_after_an_edit_equal_the_array_printed_again() {
+        fn json(s: &String) -> Cow<'_, str> {
+            Cow::Owned(serde_json::to_string(s).unwrap())
+        }
+        let mut items: Vec<String> = (0..2 * CHUNK + 3).map(|i| format!("<{i}>")).collect();
+        let mut runs = Runs::of(&items, json);
+        let before = runs.parts();
+        assert_eq!(before.concat(), json_array(&items, json).concat());
+        items[2] = "first run, longer now".into();
+        items[2 * CHUNK + 1] = "last".into();
+        runs.remake_of(&items, &[2, 2 * CHUNK + 1], json);
+        let after = runs.parts();
+        assert_eq!(after.concat(), json_array(&items, json).concat());
+        // The run in the middle is shared with the index before; the
+        // others are new.
+        let shared: Vec<bool> = before
+            .iter()
+            .zip(&after)
+            .map(|(a, b)| a.as_ptr() == b.as_ptr())
+            .collect();
+        assert_eq!(shared.len(), 7, "[ run , run , run ]");
+        assert!(!shared[1] && shared[3] && !shared[5], "{shared:?}");
     }
 
     #[test]

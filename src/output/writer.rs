@@ -276,8 +276,8 @@ impl Sink for Writer {
         self.take(file.path, &[&file.bytes], key);
     }
 
-    fn put_parts(&self, path: String, parts: Vec<Vec<u8>>, key: Key) {
-        let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+    fn put_parts(&self, path: String, parts: Vec<bytes::Bytes>, key: Key) {
+        let slices: Vec<&[u8]> = parts.iter().map(|p| &p[..]).collect();
         self.take(path, &slices, key);
     }
 

@@ -18,6 +18,78 @@ pub fn render_all(
     assets: &Assets,
     sink: &dyn Sink,
 ) -> Result<(), Vec<Diagnostic>> {
+    with_pages(site, renderer, assets, sink, true, |pages| {
+        let mut results: Vec<Result<(), Diagnostic>> = Vec::new();
+        results.par_extend(
+            (0..site.briefings.len())
+                .into_par_iter()
+                .map(|i| pages.briefing(i)),
+        );
+        results.extend(pages.index_pages());
+        results.par_extend(
+            site.tags
+                .par_iter()
+                .map(|t| pages.term("tag.html", "Tags", t)),
+        );
+        results.par_extend(
+            site.authors
+                .par_iter()
+                .map(|t| pages.term("author.html", "Authors", t)),
+        );
+        results.par_extend(
+            (0..site.companies.len())
+                .into_par_iter()
+                .map(|i| pages.company(i)),
+        );
+        results.par_extend(
+            (0..site.stories.len())
+                .into_par_iter()
+                .map(|i| pages.story(i)),
+        );
+        results.extend(site.pages.iter().map(|p| pages.page(p)));
+        results.push(pages.terms_index("Tags", "tags", &site.tags));
+        results.push(pages.terms_index("Authors", "authors", &site.authors));
+        results.push(pages.companies_index());
+        results.push(pages.stories_index());
+        results.push(pages.not_found());
+        results.push(pages.search());
+        all_or_errors(results)
+    })
+}
+
+/// Renders the pages of the briefings at `indices` (into
+/// [`Site::briefings`]) into `sink`.
+pub fn render_briefings(
+    site: &Site,
+    renderer: &Renderer,
+    assets: &Assets,
+    sink: &dyn Sink,
+    indices: &[usize],
+) -> Result<(), Vec<Diagnostic>> {
+    with_pages(site, renderer, assets, sink, false, |pages| {
+        all_or_errors(indices.iter().map(|&i| pages.briefing(i)).collect())
+    })
+}
+
+fn all_or_errors(results: Vec<Result<(), Diagnostic>>) -> Result<(), Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Runs `f` with what every page is rendered with: the site's frame and,
+/// if `with_cards`, every briefing's card.
+fn with_pages<R>(
+    site: &Site,
+    renderer: &Renderer,
+    assets: &Assets,
+    sink: &dyn Sink,
+    with_cards: bool,
+    f: impl FnOnce(&Pages<'_>) -> R,
+) -> R {
     // The sections first, then standalone pages (About…) in their order.
     let sections: Vec<(&str, String)> = [
         ("Stories", "stories/"),
@@ -70,52 +142,13 @@ pub fn render_all(
             h.finish()
         },
     };
-    pages.cards = (0..site.briefings.len())
-        .into_par_iter()
-        .map(|i| pages.card(i))
-        .collect();
-    let pages = pages;
-    let mut results: Vec<Result<(), Diagnostic>> = Vec::new();
-    results.par_extend(
-        (0..site.briefings.len())
+    if with_cards {
+        pages.cards = (0..site.briefings.len())
             .into_par_iter()
-            .map(|i| pages.briefing(i)),
-    );
-    results.extend(pages.index_pages());
-    results.par_extend(
-        site.tags
-            .par_iter()
-            .map(|t| pages.term("tag.html", "Tags", t)),
-    );
-    results.par_extend(
-        site.authors
-            .par_iter()
-            .map(|t| pages.term("author.html", "Authors", t)),
-    );
-    results.par_extend(
-        (0..site.companies.len())
-            .into_par_iter()
-            .map(|i| pages.company(i)),
-    );
-    results.par_extend(
-        (0..site.stories.len())
-            .into_par_iter()
-            .map(|i| pages.story(i)),
-    );
-    results.extend(site.pages.iter().map(|p| pages.page(p)));
-    results.push(pages.terms_index("Tags", "tags", &site.tags));
-    results.push(pages.terms_index("Authors", "authors", &site.authors));
-    results.push(pages.companies_index());
-    results.push(pages.stories_index());
-    results.push(pages.not_found());
-    results.push(pages.search());
-
-    let errors: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
+            .map(|i| pages.card(i))
+            .collect();
     }
+    f(&pages)
 }
 
 struct Pages<'a> {

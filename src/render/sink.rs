@@ -10,6 +10,7 @@
 
 use std::sync::Mutex;
 
+use bytes::Bytes;
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
@@ -40,7 +41,7 @@ pub trait Sink: Sync {
     /// parallel pieces), so that a sink that writes to disk need not join
     /// them in memory first. `key` stands for its bytes as [`Sink::put`]'s
     /// does.
-    fn put_parts(&self, path: String, parts: Vec<Vec<u8>>, key: Key) {
+    fn put_parts(&self, path: String, parts: Vec<Bytes>, key: Key) {
         let bytes = parts.concat();
         self.put(OutputFile { path, bytes }, key);
     }
@@ -153,7 +154,11 @@ mod tests {
 
     #[test]
     fn parts_are_joined() {
-        let parts = vec![b"[1,".to_vec(), Vec::new(), b"2]".to_vec()];
+        let parts = vec![
+            Bytes::from_static(b"[1,"),
+            Bytes::new(),
+            Bytes::from_static(b"2]"),
+        ];
         let sink = Memory::default();
         sink.put_parts("x.json".into(), parts, 1);
         assert_eq!(sink.into_files()[0].bytes, b"[1,2]");

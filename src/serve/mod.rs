@@ -76,7 +76,7 @@ pub fn run(root: &Path, settings: &Settings) -> anyhow::Result<()> {
 
     let shared = Arc::new(Shared::new());
     let mut session = watch::Session::default();
-    watch::build_and_apply(root, &options, &shared, &mut session);
+    watch::build_and_apply(root, &options, &shared, &mut session, None);
     let watch_root = std::fs::canonicalize(root)
         .with_context(|| format!("could not resolve `{}`", root.display()))?;
     watch::spawn(watch_root, options, Arc::clone(&shared), session)?;

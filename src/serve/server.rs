@@ -189,7 +189,7 @@ fn site_file(shared: &Shared, raw: &str, query: Option<&str>) -> Response {
     };
     let found = snapshot.files.get(&key);
     let (status, key, bytes) = match found {
-        Some(bytes) => (StatusCode::OK, key, bytes.clone()),
+        Some(served) => (StatusCode::OK, key, served.bytes()),
         None if !path.ends_with('/')
             && snapshot.files.contains_key(&format!("{path}/index.html")) =>
         {
@@ -201,7 +201,7 @@ fn site_file(shared: &Shared, raw: &str, query: Option<&str>) -> Response {
             return redirect(&location);
         }
         None => match snapshot.files.get("404.html") {
-            Some(bytes) => (StatusCode::NOT_FOUND, "404.html".to_owned(), bytes.clone()),
+            Some(served) => (StatusCode::NOT_FOUND, "404.html".to_owned(), served.bytes()),
             None => return text(StatusCode::NOT_FOUND, "404 Not Found\n"),
         },
     };

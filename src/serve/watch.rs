@@ -14,16 +14,17 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use notify::event::ModifyKind;
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
-use rayon::prelude::*;
 
-use super::state::{Applied, Shared};
-use crate::build::{Built, Memo, Options};
+use super::state::{Applied, Kept, Served, Shared, Update};
+use crate::build::{Live, Options, Patched};
 use crate::cli::{plural, print_diagnostics};
 use crate::diag::Diagnostic;
 use crate::render::{Key, OutputFile, Sink};
 
 /// How long the files must be quiet before a rebuild starts.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+/// An editor's save is a few events within a millisecond or two; a burst
+/// of changes (a `git checkout`) keeps the files busy until it is done.
+const DEBOUNCE: Duration = Duration::from_millis(20);
 /// A rebuild starts after this long even if events keep coming.
 const MAX_DELAY: Duration = Duration::from_millis(500);
 /// The folders of a site that a build reads.
@@ -32,64 +33,114 @@ const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
 /// Builds the site again after a change, reusing what the previous good
 /// build of this session made from the same inputs: unchanged briefings are
 /// not enriched again, and pages whose context did not change are not
-/// rendered again. `Built::files` holds only the files rendered; the second
-/// value lists the files kept as the previous build made them.
+/// rendered again. The update holds only the files rendered, and lists
+/// those kept as the previous build made them.
 pub fn rebuild(
     root: &Path,
     options: &Options,
     session: &mut Session,
-) -> Result<(Built, Vec<String>), Vec<Diagnostic>> {
-    let sink = Remembering {
-        previous: &session.keys,
-        rendered: Mutex::new(Vec::new()),
-        kept: Mutex::new(Vec::new()),
-    };
+) -> Result<(Update, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let sink = Remembering::new(&session.keys);
     // A failed build consumes the memo: the next one enriches everything.
-    let memo = session.memo.take();
+    let memo = session.live.take().map(Live::into_memo);
     let mut built = crate::build::build_to(root, options, &sink, None, memo)?
         .expect("a build asked to skip nothing produces a site");
-    let rendered = sink
-        .rendered
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner());
-    let kept = sink.kept.into_inner().unwrap_or_else(|p| p.into_inner());
+    let (rendered, kept) = sink.into_parts();
     let mut keys: HashMap<String, Key> = kept.iter().cloned().collect();
     let mut files = Vec::with_capacity(rendered.len());
-    for (file, key) in rendered {
-        keys.insert(file.path.clone(), key);
-        files.push(file);
+    for (path, served, key) in rendered {
+        keys.insert(path.clone(), key);
+        files.push((path, served));
     }
     session.keys = keys;
-    let mut briefings = std::mem::take(&mut built.site.briefings);
-    // Kept with each briefing, its search entry is joined into the next
-    // build's index instead of printed again.
-    briefings
-        .par_iter_mut()
-        .filter(|b| b.search_entry.is_none())
-        .for_each(|b| b.search_entry = Some(crate::output::search::entry_json(b).into()));
-    let reusable = std::mem::take(&mut built.reusable);
-    let stamps = std::mem::take(&mut built.stamps);
-    session.memo = Some(Memo::new(briefings, reusable, stamps));
-    built.files = files;
-    Ok((built, kept.into_iter().map(|(path, _)| path).collect()))
+    let warnings = std::mem::take(&mut built.warnings);
+    let millis = built.millis;
+    session.live = Some(Live::new(built));
+    let update = Update {
+        files,
+        kept: Kept::Listed(kept.into_iter().map(|(path, _)| path).collect()),
+        millis,
+    };
+    Ok((update, warnings))
+}
+
+/// Patches the previous good build after edits to the files at `changed`
+/// (see [`Live::patch`]): the edited briefings' pages, twins and feeds and
+/// the search index are made again, everything else is kept. `None`, with
+/// nothing changed, when the edits need a full build.
+pub fn patch(
+    root: &Path,
+    options: &Options,
+    session: &mut Session,
+    changed: &[&Path],
+) -> Option<Update> {
+    let live = session.live.as_mut()?;
+    let sink = Remembering::new(&session.keys);
+    let Patched { millis } = live.patch(root, options, changed, &sink)?;
+    let (rendered, _) = sink.into_parts();
+    let mut files = Vec::with_capacity(rendered.len());
+    for (path, served, key) in rendered {
+        session.keys.insert(path.clone(), key);
+        files.push((path, served));
+    }
+    Some(Update {
+        files,
+        kept: Kept::All,
+        millis,
+    })
 }
 
 /// What lasts from one build of a `serve` session to the next: the key of
-/// every file served, the briefings enriched, and the warnings printed
+/// every file served, the last good build, and the warnings printed
 /// (repeated only when they change).
 #[derive(Default)]
 pub struct Session {
     last_warnings: Vec<String>,
     keys: HashMap<String, Key>,
-    memo: Option<Memo>,
+    live: Option<Live>,
+}
+
+impl Session {
+    /// The last good build (patched since, perhaps), if there is one.
+    pub fn live(&self) -> Option<&Live> {
+        self.live.as_ref()
+    }
 }
 
 /// The sink of a `serve` build: remembers the keys of the previous build's
 /// files, whose bytes the server still holds.
 struct Remembering<'a> {
     previous: &'a HashMap<String, Key>,
-    rendered: Mutex<Vec<(OutputFile, Key)>>,
+    rendered: Mutex<Vec<(String, Served, Key)>>,
     kept: Mutex<Vec<(String, Key)>>,
+}
+
+impl<'a> Remembering<'a> {
+    fn new(previous: &'a HashMap<String, Key>) -> Self {
+        Remembering {
+            previous,
+            rendered: Mutex::new(Vec::new()),
+            kept: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn keep(&self, path: String, served: Served, key: Key) {
+        self.rendered
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((path, served, key));
+    }
+
+    /// The files rendered, and the paths kept, with their keys.
+    #[allow(clippy::type_complexity)]
+    fn into_parts(self) -> (Vec<(String, Served, Key)>, Vec<(String, Key)>) {
+        let rendered = self
+            .rendered
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
+        let kept = self.kept.into_inner().unwrap_or_else(|p| p.into_inner());
+        (rendered, kept)
+    }
 }
 
 impl Sink for Remembering<'_> {
@@ -110,10 +161,14 @@ impl Sink for Remembering<'_> {
 
     fn put(&self, file: OutputFile, key: Key) {
         if !self.unchanged(&file.path, key) {
-            self.rendered
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push((file, key));
+            let (path, served) = file.into();
+            self.keep(path, served, key);
+        }
+    }
+
+    fn put_parts(&self, path: String, parts: Vec<bytes::Bytes>, key: Key) {
+        if !self.unchanged(&path, key) {
+            self.keep(path, Served::Parts(parts.into()), key);
         }
     }
 
@@ -122,37 +177,49 @@ impl Sink for Remembering<'_> {
         let rendered = self.rendered.lock().unwrap_or_else(|p| p.into_inner());
         kept.iter()
             .map(|(p, _)| p.clone())
-            .chain(rendered.iter().map(|(f, _)| f.path.clone()))
+            .chain(rendered.iter().map(|(path, _, _)| path.clone()))
             .collect()
     }
 }
 
-/// Runs one build, prints its outcome and hands it to the server.
-pub fn build_and_apply(root: &Path, options: &Options, shared: &Shared, session: &mut Session) {
+/// How [`build_and_apply`] made the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// It patched the previous build.
+    Patched,
+    /// It built the site in full (successfully or not).
+    Built,
+}
+
+/// Runs one build, prints its outcome and hands it to the server. With the
+/// paths of the files that `changed` (when the watcher knows them all), the
+/// previous build is patched if it can be.
+pub fn build_and_apply(
+    root: &Path,
+    options: &Options,
+    shared: &Shared,
+    session: &mut Session,
+    changed: Option<&[PathBuf]>,
+) -> How {
     let first = shared.snapshot().generation == 0;
-    let result =
-        catch_unwind(AssertUnwindSafe(|| rebuild(root, options, session))).unwrap_or_else(|_| {
-            session.keys.clear();
-            session.memo = None;
-            // The build guards each file; this is a last resort that keeps the
-            // server up.
-            let msg = "internal error during the build; please report it";
-            Err(vec![Diagnostic::error_file(Path::new("."), msg)])
-        });
-    match &result {
-        Ok((built, _)) => {
-            let shown: Vec<String> = built.warnings.iter().map(ToString::to_string).collect();
-            if shown != session.last_warnings {
-                print_diagnostics(&built.warnings);
-                session.last_warnings = shown;
-            }
-        }
-        Err(diags) => {
-            print_diagnostics(diags);
-            session.last_warnings.clear();
-        }
+    let attempt = catch_unwind(AssertUnwindSafe(|| {
+        let paths: Vec<&Path> = changed?.iter().map(PathBuf::as_path).collect();
+        patch(root, options, session, &paths)
+    }));
+    let patched = matches!(attempt, Ok(Some(_)));
+    let result = match attempt {
+        Ok(Some(update)) => Ok(update),
+        // A patch that panicked may have left the kept build half done.
+        Ok(None) | Err(_) => full(root, options, session, attempt.is_err()),
+    };
+    let full_build = result.is_ok() && !patched;
+    let applied = shared.apply(result);
+    if full_build && let Some(live) = &mut session.live {
+        // Made now, after the browsers were told, rather than by the first
+        // patch that needs it.
+        live.prepare();
     }
-    match shared.apply(result) {
+    match applied {
         Applied::Changed { files, millis } if first => {
             println!(
                 "Built {files} {} in {millis} ms",
@@ -166,6 +233,45 @@ pub fn build_and_apply(root: &Path, options: &Options, shared: &Shared, session:
         Applied::Unchanged { millis } => println!("Rebuilt in {millis} ms: no output changed"),
         Applied::Failed => {
             eprintln!("Build failed; still serving the last good version (if any)");
+        }
+    }
+    if patched { How::Patched } else { How::Built }
+}
+
+/// A full build (forgetting what the session kept if `afresh`), with its
+/// warnings printed when they differ from the last ones.
+fn full(
+    root: &Path,
+    options: &Options,
+    session: &mut Session,
+    afresh: bool,
+) -> Result<Update, Vec<Diagnostic>> {
+    if afresh {
+        session.keys.clear();
+        session.live = None;
+    }
+    let result =
+        catch_unwind(AssertUnwindSafe(|| rebuild(root, options, session))).unwrap_or_else(|_| {
+            session.keys.clear();
+            session.live = None;
+            // The build guards each file; this is a last resort that keeps the
+            // server up.
+            let msg = "internal error during the build; please report it";
+            Err(vec![Diagnostic::error_file(Path::new("."), msg)])
+        });
+    match result {
+        Ok((update, warnings)) => {
+            let shown: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+            if shown != session.last_warnings {
+                print_diagnostics(&warnings);
+                session.last_warnings = shown;
+            }
+            Ok(update)
+        }
+        Err(diags) => {
+            print_diagnostics(&diags);
+            session.last_warnings.clear();
+            Err(diags)
         }
     }
 }
@@ -218,16 +324,29 @@ impl Loop {
                 continue;
             }
             let first = Instant::now();
+            let mut burst = Burst::default();
+            burst.add(&self.root, event);
             loop {
                 match events.recv_timeout(DEBOUNCE) {
-                    Ok(_) if first.elapsed() < MAX_DELAY => {}
-                    Ok(_) | Err(RecvTimeoutError::Timeout) => break,
+                    Ok(event) => {
+                        burst.add(&self.root, event);
+                        if first.elapsed() >= MAX_DELAY {
+                            break;
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
             }
             // A folder created (or re-created) since the last build.
             self.watches.refresh(&mut self.watcher, &self.root);
-            build_and_apply(&self.root, &self.options, &self.shared, &mut self.session);
+            build_and_apply(
+                &self.root,
+                &self.options,
+                &self.shared,
+                &mut self.session,
+                burst.paths(),
+            );
         }
     }
 }
@@ -252,6 +371,39 @@ impl Watches {
                 }
             }
         }
+    }
+}
+
+/// The paths of the source files a burst of events may have changed, as
+/// long as every event named them.
+#[derive(Debug, Default)]
+struct Burst {
+    paths: Vec<PathBuf>,
+    /// Some change is not known by path: a watcher error, or events lost.
+    unknown: bool,
+}
+
+impl Burst {
+    fn add(&mut self, root: &Path, event: notify::Result<Event>) {
+        if !relevant(root, &event) {
+            return;
+        }
+        match event {
+            Ok(event) if !event.need_rescan() && !event.paths.is_empty() => {
+                let paths = event.paths.into_iter();
+                for path in paths.filter(|p| watched_path(root, p)) {
+                    if !self.paths.contains(&path) {
+                        self.paths.push(path);
+                    }
+                }
+            }
+            _ => self.unknown = true,
+        }
+    }
+
+    /// The paths, if every change is known by its path.
+    fn paths(&self) -> Option<&[PathBuf]> {
+        (!self.unknown).then_some(&self.paths[..])
     }
 }
 
@@ -317,6 +469,38 @@ mod tests {
         assert!(relevant(root, &event(write, "/site/templates/base.html")));
         let create = EventKind::Create(CreateKind::Folder);
         assert!(relevant(root, &event(create, "/site/static")));
+    }
+
+    #[test]
+    fn a_burst_knows_its_paths_unless_a_change_may_be_lost() {
+        let root = Path::new("/site");
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        let mut burst = Burst::default();
+        burst.add(root, event(write, "/site/content/2025/a.md"));
+        burst.add(root, event(write, "/site/content/.a.md.swp"));
+        burst.add(root, event(write, "/site/content/2025/a.md"));
+        burst.add(root, event(write, "/site/public/index.html"));
+        burst.add(
+            root,
+            event(EventKind::Create(CreateKind::File), "/site/static/x.css"),
+        );
+        let expected = [
+            PathBuf::from("/site/content/2025/a.md"),
+            PathBuf::from("/site/static/x.css"),
+        ];
+        assert_eq!(burst.paths(), Some(&expected[..]));
+
+        let mut lost = Burst::default();
+        lost.add(root, event(write, "/site/content/2025/a.md"));
+        lost.add(root, Err(notify::Error::generic("queue overflow")));
+        assert_eq!(lost.paths(), None);
+
+        let mut rescan = Burst::default();
+        let flagged = Event::new(write)
+            .add_path(PathBuf::from("/site/content/2025/a.md"))
+            .set_flag(notify::event::Flag::Rescan);
+        rescan.add(root, Ok(flagged));
+        assert_eq!(rescan.paths(), None);
     }
 
     #[test]

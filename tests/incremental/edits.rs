@@ -27,6 +27,26 @@ impl Model {
                 self.briefings[i].body = body;
                 self.briefings[i].link = link;
             }
+            BriefingEdit::Points(points) => {
+                // The lead and the takeaway stay: only its own pages change.
+                let body = &self.briefings[i].body;
+                let mut paragraphs = body.split("\n\n");
+                let mut text = paragraphs.next().unwrap_or_default().to_owned();
+                let takeaway = paragraphs
+                    .find(|p| p.starts_with("In simple terms"))
+                    .map(str::to_owned);
+                if !points.is_empty() {
+                    text += "\n\n## What changed\n";
+                    for (n, point) in points.iter().enumerate() {
+                        text += &format!("\n- **Point {}:** {}.", n + 1, self.text(point));
+                    }
+                }
+                if let Some(takeaway) = takeaway {
+                    text += "\n\n";
+                    text += &takeaway;
+                }
+                self.briefings[i].body = text;
+            }
             BriefingEdit::Title(words) => self.retitle(i, &words.join(" ")),
             BriefingEdit::Date(date) => self.briefings[i].date = *date,
             BriefingEdit::Tag(tag) => toggle(&mut self.briefings[i].tags, *tag.get(TAGS)),
@@ -152,6 +172,9 @@ pub struct BodySpec {
 #[derive(Debug, Clone)]
 pub enum BriefingEdit {
     Body(BodySpec),
+    /// New key points under "What changed"; the lead and the takeaway
+    /// stay.
+    Points(Vec<Vec<Word>>),
     /// A new title: a new slug and URL.
     Title(Vec<&'static str>),
     Date((u8, u8)),
@@ -305,6 +328,7 @@ fn date() -> impl Strategy<Value = (u8, u8)> {
 fn briefing_edit() -> impl Strategy<Value = BriefingEdit> {
     prop_oneof![
         4 => body().prop_map(BriefingEdit::Body),
+        3 => prop::collection::vec(words(2..=6), 0..=3).prop_map(BriefingEdit::Points),
         3 => plain_words(1..=4).prop_map(BriefingEdit::Title),
         2 => date().prop_map(BriefingEdit::Date),
         2 => any::<Index>().prop_map(BriefingEdit::Tag),

@@ -49,18 +49,23 @@ impl Workspace {
     }
 
     /// Writes the files whose text differs from the model's, and removes
-    /// those the model no longer has.
-    pub fn sync(&mut self, model: &Model) {
+    /// those the model no longer has. Returns the paths of both, relative
+    /// to the site's root.
+    pub fn sync(&mut self, model: &Model) -> Vec<String> {
         let files = model.files();
+        let mut changed = Vec::new();
         for rel in self.written.keys().filter(|rel| !files.contains_key(*rel)) {
             std::fs::remove_file(self.site.root().join(rel)).expect("remove a site file");
+            changed.push(rel.clone());
         }
         for (rel, text) in &files {
             if self.written.get(rel) != Some(text) {
                 self.site.write(rel, text);
+                changed.push(rel.clone());
             }
         }
         self.written = files;
+        changed
     }
 
     /// Writes one file the model does not describe (an author's mistake).
@@ -69,11 +74,13 @@ impl Workspace {
         self.written.insert(rel.into(), text.into());
     }
 
-    /// Rewrites one file of the site with the bytes it already has.
-    pub fn touch(&self, which: &Index) {
+    /// Rewrites one file of the site with the bytes it already has;
+    /// returns its path relative to the site's root.
+    pub fn touch(&self, which: &Index) -> String {
         let files: Vec<(&String, &String)> = self.written.iter().collect();
         let (rel, text) = which.get(&files);
         self.site.write(rel, text);
+        (*rel).clone()
     }
 
     /// An incremental build into the persistent output folder.

@@ -71,7 +71,18 @@ pub fn render(site: &Site) -> Vec<OutputFile> {
 
 /// The three feed files of every scope, handed to `sink` as they are made.
 pub fn render_to(site: &Site, sink: &dyn crate::render::Sink) {
-    let scopes = scopes(site);
+    render_scopes(site, scopes(site), sink);
+}
+
+/// The feed files of every scope that lists one of the briefings at
+/// `indices` (into [`Site::briefings`]), handed to `sink`.
+pub fn render_lists_of(site: &Site, sink: &dyn crate::render::Sink, indices: &[usize]) {
+    let mut listing = scopes(site);
+    listing.retain(|s| s.items.iter().any(|i| indices.contains(i)));
+    render_scopes(site, listing, sink);
+}
+
+fn render_scopes(site: &Site, scopes: Vec<Scope>, sink: &dyn crate::render::Sink) {
     let entries = Entries::render(site, &scopes);
     scopes.par_iter().for_each(|scope| {
         let feed = Feed {
