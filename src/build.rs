@@ -121,7 +121,7 @@ pub fn resident_bytes() -> Option<u64> {
 /// diagnostic (errors and warnings), sorted.
 pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
     let sink = Memory::default();
-    let mut built = build_to(root, options, &sink, None, None)?
+    let mut built = build_to(root, options, &sink, None, &mut None)?
         .expect("a build asked to skip nothing produces a site");
     built.files = sink.into_files();
     Ok(built)
@@ -131,15 +131,19 @@ pub fn build(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
 /// (`Built::files` stays empty). Returns `Ok(None)`, having rendered
 /// nothing, when `current` says the output made from the fingerprint of
 /// every input is in place already. Briefings
-/// come from `memo` (a previous build in the same process) or else from
-/// the cache in `options.cache_dir` when they can.
+/// come from the `memo` it takes (a previous build in the same process) or
+/// else from the cache in `options.cache_dir` when they can. A build that
+/// fails once its briefings are enriched leaves in `memo` what the next
+/// build can reuse of them.
 pub fn build_to(
     root: &Path,
     options: &Options,
     sink: &dyn Sink,
     current: Option<&dyn Fn(Key) -> bool>,
-    memo: Option<Memo>,
+    memo: &mut Option<Memo>,
 ) -> Result<Option<Built>, Vec<Diagnostic>> {
+    let salvage = memo;
+    let memo = salvage.take();
     let started = Instant::now();
     let mut timings = Timings::start();
     let mut diags = Vec::new();
@@ -210,12 +214,15 @@ pub fn build_to(
         &mut timings,
     );
     timings.lap("assemble");
-    let (Some(mut site), Some(renderer)) = (site, renderer) else {
-        return Err(finish(diags));
+    let (mut site, renderer) = match (site, renderer) {
+        (Some(site), Some(renderer)) if !diags.iter().any(Diagnostic::is_error) => (site, renderer),
+        (site, _) => {
+            if let Some(site) = site {
+                *salvage = Some(Memo::new(site.briefings, reusable, stamps));
+            }
+            return Err(finish(diags));
+        }
     };
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(finish(diags));
-    }
     if options.lean {
         // The twins are the last readers of the source files' text: made
         // first, they let ten thousand files go before the pages are
@@ -228,6 +235,7 @@ pub fn build_to(
     }
     if let Err(errs) = crate::render::pages::render_all(&site, &renderer, &assets, sink) {
         diags.extend(errs);
+        *salvage = Some(Memo::new(site.briefings, reusable, stamps));
         return Err(finish(diags));
     }
     timings.lap("render");

@@ -150,6 +150,26 @@ fn the_preview_patches_what_only_changes_a_briefings_own_pages() {
     // Told nothing, or told of a file it cannot patch, it builds in full.
     assert_eq!(preview.rebuild(&["briefing.toml".into()]), How::Built);
     preview.check().unwrap();
+
+    // A briefing broken mid-edit fails the build: the last good site is
+    // still served, and what the failed build enriched is kept for the
+    // next one. Mended, the site is built in full, and patched again after.
+    let rel = changed[0].clone();
+    let served = preview.generation();
+    ws.write(&rel, "+++\ntitle = \n+++\nHalf written.\n");
+    assert_eq!(preview.rebuild(std::slice::from_ref(&rel)), How::Built);
+    assert_eq!(preview.generation(), served);
+    assert!(preview.session().has_salvage());
+    assert_eq!(ws.sync(&model), [rel]);
+    assert_eq!(preview.rebuild(&changed), How::Built);
+    assert!(!preview.session().has_salvage());
+    preview.check().unwrap();
+    points.apply(&mut model);
+    let again = Edit::Briefing(first, BriefingEdit::Points(vec![words("weights")]));
+    again.apply(&mut model);
+    let changed = ws.sync(&model);
+    assert_eq!(preview.rebuild(&changed), How::Patched);
+    preview.check().unwrap();
 }
 
 /// Whatever happened to the cache, the next build succeeds silently and

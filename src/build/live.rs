@@ -102,11 +102,6 @@ impl Live {
         }
     }
 
-    /// The site as built (and patched).
-    pub fn site(&self) -> &Site {
-        &self.site
-    }
-
     /// Applies edits to the briefing files at `changed` (absolute paths or
     /// paths below `root`) and hands the files that may have changed to
     /// `sink`. Returns `None`, having changed nothing, when the edits may

@@ -296,6 +296,11 @@ impl Memo {
         )
     }
 
+    /// Whether it holds no briefing.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Takes out the stamps.
     pub fn take_stamps(&mut self) -> Stamps {
         std::mem::take(&mut self.1)

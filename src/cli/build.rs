@@ -62,7 +62,7 @@ impl Args {
                 unchanged.as_ref().is_some_and(|u| u.0 == inputs) && writer.previous_intact()
             };
             let started = std::time::Instant::now();
-            match build_to(site, &options, &writer, Some(&current), None) {
+            match build_to(site, &options, &writer, Some(&current), &mut None) {
                 Err(diags) => {
                     writer.abandon();
                     print_diagnostics(&diags);

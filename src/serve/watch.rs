@@ -16,7 +16,7 @@ use notify::event::ModifyKind;
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use super::state::{Applied, Kept, Served, Shared, Update};
-use crate::build::{Live, Options, Patched};
+use crate::build::{Live, Memo, Options, Patched};
 use crate::cli::{plural, print_diagnostics};
 use crate::diag::Diagnostic;
 use crate::render::{Key, OutputFile, Sink};
@@ -41,10 +41,14 @@ pub fn rebuild(
     session: &mut Session,
 ) -> Result<(Update, Vec<Diagnostic>), Vec<Diagnostic>> {
     let sink = Remembering::new(&session.keys);
-    // A failed build consumes the memo: the next one enriches everything.
-    let memo = session.live.take().map(Live::into_memo);
-    let mut built = crate::build::build_to(root, options, &sink, None, memo)?
-        .expect("a build asked to skip nothing produces a site");
+    // A failed build leaves what the next one can reuse.
+    let mut memo = match session.live.take() {
+        Some(live) => Some(live.into_memo()),
+        None => session.salvaged.take(),
+    };
+    let result = crate::build::build_to(root, options, &sink, None, &mut memo);
+    session.salvaged = memo;
+    let mut built = result?.expect("a build asked to skip nothing produces a site");
     let (rendered, kept) = sink.into_parts();
     let mut keys: HashMap<String, Key> = kept.iter().cloned().collect();
     let mut files = Vec::with_capacity(rendered.len());
@@ -98,12 +102,21 @@ pub struct Session {
     last_warnings: Vec<String>,
     keys: HashMap<String, Key>,
     live: Option<Live>,
+    /// What a failed build left for the next one to reuse.
+    salvaged: Option<Memo>,
 }
 
 impl Session {
-    /// The last good build (patched since, perhaps), if there is one.
-    pub fn live(&self) -> Option<&Live> {
-        self.live.as_ref()
+    /// Whether a failed build left briefings for the next one to reuse.
+    pub fn has_salvage(&self) -> bool {
+        self.salvaged.as_ref().is_some_and(|memo| !memo.is_empty())
+    }
+
+    /// Forgets everything kept: the next build starts afresh.
+    fn forget(&mut self) {
+        self.keys.clear();
+        self.live = None;
+        self.salvaged = None;
     }
 }
 
@@ -247,13 +260,11 @@ fn full(
     afresh: bool,
 ) -> Result<Update, Vec<Diagnostic>> {
     if afresh {
-        session.keys.clear();
-        session.live = None;
+        session.forget();
     }
     let result =
         catch_unwind(AssertUnwindSafe(|| rebuild(root, options, session))).unwrap_or_else(|_| {
-            session.keys.clear();
-            session.live = None;
+            session.forget();
             // The build guards each file; this is a last resort that keeps the
             // server up.
             let msg = "internal error during the build; please report it";

@@ -61,6 +61,16 @@ impl Preview {
         )
     }
 
+    /// The session's state between builds.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// How many builds changed what is served.
+    pub fn generation(&self) -> u64 {
+        self.shared.snapshot().generation
+    }
+
     /// Compares the files served with those of a clean build in memory.
     pub fn check(&self) -> Result<(), String> {
         let clean = briefing::build::build(&self.root, &self.options).map_err(|diags| {
