@@ -172,6 +172,38 @@ fn the_preview_patches_what_only_changes_a_briefings_own_pages() {
     preview.check().unwrap();
 }
 
+/// A briefing file replaced by a symlink is not read by a patch, as the
+/// build's walk never follows one: the preview builds in full, which
+/// leaves the file out with a warning, as a clean build does.
+#[cfg(unix)]
+#[test]
+fn the_preview_never_follows_a_briefing_replaced_by_a_symlink() {
+    use briefing::serve::watch::How;
+
+    let model = Model::initial();
+    let ws = Workspace::new(&model);
+    let mut preview = Preview::start(&ws);
+    let files = model.files();
+    // One that no other file links to, so that the site builds without it.
+    let (rel, text) = files
+        .iter()
+        .find(|(rel, _)| {
+            let name = rel.rsplit('/').next().unwrap_or_default();
+            rel.starts_with("content/2025/") && !files.values().any(|t| t.contains(name))
+        })
+        .expect("a briefing nothing links to");
+    let outside = tempfile::tempdir().expect("temp dir");
+    let target = outside.path().join("elsewhere.md");
+    // The same text: a patch that followed the link would see nothing
+    // but a body it could patch in.
+    std::fs::write(&target, text).expect("write the target");
+    let path = ws.site.root().join(rel);
+    std::fs::remove_file(&path).expect("remove the briefing");
+    std::os::unix::fs::symlink(&target, &path).expect("symlink");
+    assert_eq!(preview.rebuild(std::slice::from_ref(rel)), How::Built);
+    preview.check().unwrap();
+}
+
 /// Whatever happened to the cache, the next build succeeds silently and
 /// writes what a clean build writes, with or without edits since.
 #[test]

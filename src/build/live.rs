@@ -49,7 +49,8 @@ pub struct Live {
     reusable: Vec<Reusable>,
     stamps: Stamps,
     next_due: Option<jiff::Timestamp>,
-    /// The search index in runs, made when a patch first changes it.
+    /// The search index in runs, made by [`Live::prepare`] or else by the
+    /// first patch that changes it.
     search: Option<crate::output::search::Runs>,
 }
 
@@ -104,9 +105,11 @@ impl Live {
 
     /// Applies edits to the briefing files at `changed` (absolute paths or
     /// paths below `root`) and hands the files that may have changed to
-    /// `sink`. Returns `None`, having changed nothing, when the edits may
-    /// change more than those files (see the module's documentation): the
-    /// caller then builds in full.
+    /// `sink`. Returns `None` when the edits may change more than those
+    /// files (see the module's documentation): the caller then builds in
+    /// full, from [`Live::into_memo`]. Whatever the patch changed before it
+    /// declined is each briefing as its file now reads, which that build
+    /// may reuse.
     pub fn patch(
         &mut self,
         root: &Path,
@@ -199,7 +202,13 @@ impl Live {
             return None;
         }
         let at = self.reusable.iter().position(|r| r.path == content_path)?;
-        let bytes = std::fs::read(content.join(&content_path)).ok()?;
+        // As the walk does, never follow a symlink (nor read a special file).
+        let disk = content.join(&content_path);
+        let meta = std::fs::symlink_metadata(&disk).ok()?;
+        if !meta.file_type().is_file() || crate::fs::is_symlink(&content) {
+            return None;
+        }
+        let bytes = std::fs::read(&disk).ok()?;
         let text = crate::fs::normalize_text(bytes).ok()?;
         let file = SourceFile::new(
             old.origin.file.display_path.clone(),
