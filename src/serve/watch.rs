@@ -70,8 +70,8 @@ pub fn rebuild(
 
 /// Patches the previous good build after edits to the files at `changed`
 /// (see [`Live::patch`]): the edited briefings' pages, twins and feeds and
-/// the search index are made again, everything else is kept. `None`, with
-/// nothing changed, when the edits need a full build.
+/// the search index are made again, everything else is kept. `None` when
+/// the edits need a full build (which reuses whatever the patch did).
 pub fn patch(
     root: &Path,
     options: &Options,
