@@ -2,6 +2,7 @@
 //! render. Returns the files of the site and every problem found; writing
 //! them is the caller's choice (build writes, check and serve do not).
 
+mod enrichment;
 mod live;
 mod reuse;
 mod route;
@@ -9,24 +10,20 @@ mod route;
 pub use live::{Live, Patched, Tools};
 pub use reuse::Memo;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::enrich::Env;
-use crate::enrich::companies::{CompanyMatcher, KnownCompany};
-use crate::markdown::{self, Highlighter};
+use crate::markdown::Highlighter;
 use crate::output::assets::Assets;
 use crate::render::sink::{Hasher, Memory, key_of_bytes};
 use crate::render::{Key, OutputFile, Renderer, Sink};
-use crate::site::{Include, Site};
-use crate::source::{SourceFile, frontmatter};
+use crate::site::Site;
+use crate::source::SourceFile;
 use crate::theme::Theme;
-use route::{Parsed, Routes};
+use enrichment::{Learned, enrich_all, parse_all};
+use route::Routes;
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -170,7 +167,6 @@ pub fn build_to(
     if current.is_some_and(|current| current(inputs)) {
         return Ok(None);
     }
-    let highlighter = highlighter();
     let highlight_css = Highlighter::css(
         &config.markdown.highlight_theme,
         &config.markdown.highlight_theme_dark,
@@ -208,7 +204,6 @@ pub fn build_to(
         &config,
         (parsed, cache, &known),
         &routes,
-        highlighter,
         options,
         &mut diags,
         &mut timings,
@@ -321,24 +316,6 @@ fn inputs(
     h.finish()
 }
 
-/// What every briefing's enrichment depends on besides its own file and
-/// links: the program, `briefing.toml`, the options and the known companies.
-fn enrichment_key(config: &Config, options: &Options, known: &[KnownCompany]) -> Key {
-    let mut h = Hasher::new(crate::cache::identity());
-    let text = std::fs::read(config.root.join(crate::config::FILE_NAME)).ok();
-    h.value(&text);
-    h.value(&(
-        &options.base_url,
-        options.drafts,
-        options.future,
-        options.lean,
-    ));
-    for c in known {
-        h.value(&(&c.name, &c.aliases));
-    }
-    h.finish()
-}
-
 fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     crate::diag::sort(&mut diags);
     diags
@@ -360,272 +337,4 @@ fn release_freed_memory() {
 pub fn highlighter() -> &'static Highlighter {
     static HIGHLIGHTER: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
     HIGHLIGHTER.get_or_init(Highlighter::new)
-}
-
-/// Runs `f`, turning a panic into an error naming the file: one bad page
-/// never takes the build down silently.
-fn guarded<T>(
-    file: &SourceFile,
-    f: impl FnOnce() -> Result<T, Vec<Diagnostic>>,
-) -> Result<T, Vec<Diagnostic>> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown cause".to_owned());
-        let msg = format!("internal error while processing this file ({what}); please report it");
-        Err(vec![Diagnostic::error_file(&file.display_path, msg)])
-    })
-}
-
-/// Parses every file's front matter, except briefings whose file is the
-/// one a cached entry was made from. The company profiles come first: the
-/// cache's key depends on them.
-fn parse_all<'f>(
-    (files, file_keys): (&'f [SourceFile], &[Key]),
-    config: &Config,
-    options: &Options,
-    memo: Option<Memo>,
-    diags: &mut Vec<Diagnostic>,
-) -> (Vec<Parsed<'f>>, reuse::Cache, Vec<KnownCompany>) {
-    use crate::source::Kind;
-    let parse = |file: &'f SourceFile| -> Result<Parsed<'f>, Vec<Diagnostic>> {
-        guarded(file, || {
-            Ok(match file.kind {
-                Kind::Briefing => Parsed::Briefing(file, Box::new(frontmatter::parse(file)?)),
-                Kind::Page => Parsed::Page(file, frontmatter::parse(file)?),
-                Kind::Company => Parsed::Company(file, frontmatter::parse(file)?),
-                Kind::Story => Parsed::Story(file, frontmatter::parse(file)?),
-            })
-        })
-    };
-    let mut slots: Vec<Option<Result<Parsed<'f>, Vec<Diagnostic>>>> =
-        files.iter().map(|_| None).collect();
-    let others: Vec<(usize, Result<Parsed<'f>, Vec<Diagnostic>>)> = files
-        .par_iter()
-        .enumerate()
-        .filter(|(_, f)| f.kind != Kind::Briefing)
-        .map(|(i, f)| (i, parse(f)))
-        .collect();
-    let known: Vec<KnownCompany> = others
-        .iter()
-        .filter_map(|(_, p)| match p {
-            Ok(Parsed::Company(_, c)) => Some(KnownCompany {
-                name: c.matter.name.trim().to_owned(),
-                aliases: c.matter.aliases.clone(),
-            }),
-            _ => None,
-        })
-        .collect();
-    for (i, p) in others {
-        slots[i] = Some(p);
-    }
-    let global = enrichment_key(config, options, &known);
-    let mut cache = match (&options.cache_dir, memo) {
-        (_, Some(memo)) => reuse::Cache::from_memo(memo, global),
-        (Some(dir), None) if options.reuse => reuse::Cache::load(dir, global),
-        (Some(dir), None) => reuse::Cache::fresh(dir, global),
-        (None, None) => reuse::Cache::none(global),
-    };
-    let mut unparsed = Vec::new();
-    for (i, file) in files.iter().enumerate() {
-        if file.kind != Kind::Briefing {
-            continue;
-        }
-        match cache.take(file, file_keys[i]) {
-            Some(entry) => slots[i] = Some(Ok(Parsed::Cached(file, Box::new(entry)))),
-            None => unparsed.push(i),
-        }
-    }
-    let briefings: Vec<(usize, Result<Parsed<'f>, Vec<Diagnostic>>)> = unparsed
-        .into_par_iter()
-        .map(|i| (i, parse(&files[i])))
-        .collect();
-    for (i, p) in briefings {
-        slots[i] = Some(p);
-    }
-    let mut parsed = Vec::with_capacity(files.len());
-    for r in slots.into_iter().flatten() {
-        match r {
-            Ok(p) => parsed.push(p),
-            Err(errs) => diags.extend(errs),
-        }
-    }
-    (parsed, cache, known)
-}
-
-/// Drops what only `check` reads: the body's links, images and heading ids.
-fn lighten(b: &mut crate::enrich::Briefing) {
-    b.body.links = Vec::new();
-    b.body.images = Vec::new();
-    b.body.heading_ids = Vec::new();
-}
-
-/// What enrichment learns for the rest of the build besides the site.
-struct Learned {
-    /// See [`Built::next_due`].
-    next_due: Option<jiff::Timestamp>,
-    /// See [`Built::reusable`].
-    reusable: Vec<reuse::Reusable>,
-    /// The known companies, ready to be found in a text.
-    companies: CompanyMatcher,
-    /// See [`reuse::Cache::global`].
-    global: Key,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn enrich_all(
-    config: &Config,
-    (parsed, cache, known): (Vec<Parsed<'_>>, reuse::Cache, &[KnownCompany]),
-    routes: &Routes,
-    highlighter: &Highlighter,
-    options: &Options,
-    diags: &mut Vec<Diagnostic>,
-    timings: &mut Timings,
-) -> (Option<Site>, Learned) {
-    let companies = CompanyMatcher::new(known);
-    let env = Env {
-        config,
-        markdown: markdown::Options {
-            smart_punctuation: config.markdown.smart_punctuation,
-            unsafe_html: config.markdown.unsafe_html,
-        },
-        highlighter,
-        resolver: routes,
-        companies: &companies,
-        now: options.now.unwrap_or_else(jiff::Timestamp::now),
-    };
-    let global = cache.global();
-    // A briefing with what it is cached with, and whether this build
-    // enriched it (rather than taking it from the cache).
-    type Outcome = (
-        crate::enrich::Enriched<route::Enriched>,
-        Option<(reuse::Reusable, bool)>,
-    );
-    let results: Vec<Outcome> = parsed
-        .into_par_iter()
-        .filter_map(|p| {
-            let file = p.file();
-            let (slug, url) = routes.of(&file.content_path)?;
-            // What a briefing is cached with (its text key is known already
-            // when it came from the cache).
-            let raw = match &p {
-                Parsed::Briefing(_, m) => Some((
-                    m.matter.title.clone(),
-                    m.matter.slug.clone(),
-                    reuse::text_key(global, file),
-                )),
-                Parsed::Cached(_, e) => Some((e.title.clone(), e.slug.clone(), e.text_key)),
-                _ => None,
-            };
-            let reusable = |lookups| {
-                raw.map(|(title, slug, text_key)| reuse::Reusable {
-                    path: file.content_path.clone(),
-                    text_key,
-                    lookups,
-                    title,
-                    slug,
-                })
-            };
-            let p = match p {
-                Parsed::Cached(_, entry) if entry.usable(slug, url, routes) => {
-                    let reuse::Entry {
-                        mut briefing,
-                        lookups,
-                        ..
-                    } = *entry;
-                    briefing.scheduled = briefing.date.zoned.timestamp() > env.now;
-                    let item = route::Enriched::Briefing(Box::new(briefing));
-                    let kept = reusable(lookups).map(|r| (r, false));
-                    return Some((Ok((item, Vec::new())), kept));
-                }
-                p => p,
-            };
-            let recording = reuse::Recording::new(routes);
-            let local = Env {
-                resolver: &recording,
-                ..env
-            };
-            let mut result = guarded(file, || p.enrich(slug.to_owned(), url.to_owned(), &local));
-            if let Ok((route::Enriched::Briefing(b), _)) = &mut result
-                && options.lean
-            {
-                lighten(b);
-            }
-            let kept = reusable(recording.into_lookups()).map(|r| (r, true));
-            Some((result, kept))
-        })
-        .collect();
-    let mut briefings = Vec::new();
-    // What each briefing may be cached with, if it may.
-    let mut cacheable = Vec::new();
-    let mut pages = Vec::new();
-    let mut company_list = Vec::new();
-    let mut stories = Vec::new();
-    for (r, kept) in results {
-        match r {
-            Ok((item, warnings)) => {
-                let clean = warnings.is_empty();
-                diags.extend(warnings);
-                match item {
-                    route::Enriched::Briefing(mut b) => {
-                        b.digest = kept.as_ref().map(|(r, _)| r.digest(&b));
-                        cacheable.push(kept.filter(|_| clean));
-                        briefings.push(*b);
-                    }
-                    route::Enriched::Page(p) => pages.push(p),
-                    route::Enriched::Company(c) => company_list.push(c),
-                    route::Enriched::Story(s) => stories.push(s),
-                }
-            }
-            Err(errs) => diags.extend(errs),
-        }
-    }
-    timings.lap("markdown+enrich");
-    release_freed_memory();
-    let current: Vec<(&reuse::Reusable, &crate::enrich::Briefing, bool)> = briefings
-        .iter()
-        .zip(&cacheable)
-        .filter_map(|(b, c)| c.as_ref().map(|(r, fresh)| (r, b, *fresh)))
-        .collect();
-    if let Err(err) = cache.save(&current) {
-        let msg =
-            format!("could not save the build cache ({err:#}); the next build will redo its work");
-        diags.push(Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg).warning());
-    }
-    drop(current);
-    let reusable: Vec<reuse::Reusable> = cacheable.into_iter().flatten().map(|(r, _)| r).collect();
-    timings.lap("cache");
-    release_freed_memory();
-    let next_due = briefings
-        .iter()
-        .filter(|b| b.scheduled)
-        .map(|b| b.date.zoned.timestamp())
-        .min();
-    let include = Include {
-        drafts: options.drafts,
-        future: options.future,
-    };
-    let learned = Learned {
-        next_due,
-        reusable,
-        companies,
-        global,
-    };
-    let site = match Site::assemble(
-        config.clone(),
-        briefings,
-        pages,
-        company_list,
-        stories,
-        include,
-    ) {
-        Ok(site) => Some(site),
-        Err(errs) => {
-            diags.extend(errs);
-            None
-        }
-    };
-    (site, learned)
 }

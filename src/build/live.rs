@@ -13,9 +13,8 @@
 
 use std::path::Path;
 
+use crate::enrich::Briefing;
 use crate::enrich::companies::CompanyMatcher;
-use crate::enrich::{Briefing, Env};
-use crate::markdown;
 use crate::output::assets::Assets;
 use crate::render::{Key, Renderer, Sink};
 use crate::site::Site;
@@ -23,7 +22,7 @@ use crate::source::{Kind, SourceFile, frontmatter};
 
 use super::reuse::{self, Memo, Reusable, Stamps};
 use super::route::{self, Parsed, Routes};
-use super::{Built, Options, guarded, highlighter};
+use super::{Built, Options, enrichment};
 
 /// What a build used besides the site that a patch of it uses again.
 pub struct Tools {
@@ -224,20 +223,9 @@ impl Live {
         }
         let (slug, url) = self.tools.routes.of(&file.content_path)?;
         let recording = reuse::Recording::new(&self.tools.routes);
-        let config = &self.site.config;
-        let env = Env {
-            config,
-            markdown: markdown::Options {
-                smart_punctuation: config.markdown.smart_punctuation,
-                unsafe_html: config.markdown.unsafe_html,
-            },
-            highlighter: highlighter(),
-            resolver: &recording,
-            companies: &self.tools.companies,
-            now,
-        };
+        let env = enrichment::env(&self.site.config, &recording, &self.tools.companies, now);
         let parsed = Parsed::Briefing(&file, Box::new(matter));
-        let (enriched, warnings) = guarded(&file, || {
+        let (enriched, warnings) = enrichment::guarded(&file, || {
             parsed.enrich(slug.to_owned(), url.to_owned(), &env)
         })
         .ok()?;
@@ -248,7 +236,7 @@ impl Live {
             return None;
         }
         if options.lean {
-            super::lighten(&mut briefing);
+            enrichment::lighten(&mut briefing);
         }
         let kept = Reusable {
             path: file.content_path.clone(),
