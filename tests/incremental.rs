@@ -61,28 +61,12 @@ proptest! {
         let mut ws = Workspace::new(&model);
         ws.check().map_err(|e| TestCaseError::fail(format!("first build: {e}")))?;
         for (step, edit) in edits.iter().enumerate() {
-            if let Edit::Touch(which) = edit {
-                ws.touch(which);
-            } else {
-                edit.apply(&mut model);
-                ws.sync(&model);
-            }
+            make(edit, &mut model, &mut ws);
             ws.check().map_err(|e| {
                 TestCaseError::fail(format!("after edit {} ({edit:?}): {e}", step + 1))
             })?;
         }
     }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("INCREMENTAL_CASES")
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(10),
-        max_shrink_iters: 40,
-        ..ProptestConfig::default()
-    })]
 
     /// After every edit of a random sequence, the live preview serves what
     /// a clean build makes, whether it patched its build (an edit that
@@ -94,17 +78,23 @@ proptest! {
         let mut preview = Preview::start(&ws);
         preview.check().map_err(|e| TestCaseError::fail(format!("first build: {e}")))?;
         for (step, edit) in edits.iter().enumerate() {
-            let changed = if let Edit::Touch(which) = edit {
-                vec![ws.touch(which)]
-            } else {
-                edit.apply(&mut model);
-                ws.sync(&model)
-            };
+            let changed = make(edit, &mut model, &mut ws);
             preview.rebuild(&changed);
             preview.check().map_err(|e| {
                 TestCaseError::fail(format!("after edit {} ({edit:?}): {e}", step + 1))
             })?;
         }
+    }
+}
+
+/// Makes `edit` in the model and on disk, as an author would; returns the
+/// paths written or removed, relative to the site's root.
+fn make(edit: &Edit, model: &mut Model, ws: &mut Workspace) -> Vec<String> {
+    if let Edit::Touch(which) = edit {
+        vec![ws.touch(which)]
+    } else {
+        edit.apply(model);
+        ws.sync(model)
     }
 }
 
