@@ -227,6 +227,7 @@ pub fn build_to(
         for b in &mut site.briefings {
             b.origin.file.forget_text();
         }
+        release_freed_memory();
     }
     if let Err(errs) = crate::render::pages::render_all(&site, &renderer, &assets, sink) {
         diags.extend(errs);

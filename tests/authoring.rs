@@ -190,6 +190,64 @@ fn init_with_theme_writes_the_theme_and_still_builds() {
     assert!(site.output("index.html").contains("<!-- edited theme -->"));
 }
 
+/// Lists print cards with `card_html`, from the site's own
+/// `partials/card.html` when it has one; a list that includes the partial
+/// as themes did before still works; a card that fails is reported at its
+/// line in the partial.
+#[test]
+fn a_site_card_partial_reaches_every_list_and_its_errors_its_own_line() {
+    let site = init_site(&[]);
+    site.write(
+        "templates/partials/card.html",
+        "<article class=\"mine\"><{{ card_heading }}>{{ card.title }}</{{ card_heading }}>{% if lead %} lead{% endif %}</article>\n",
+    );
+    let tag = "{% extends \"base.html\" %}{% block content %}{% for card in briefings %}{% set card_heading = \"h4\" %}{% include \"partials/card.html\" %}{% endfor %}{% endblock content %}\n";
+    site.write("templates/tag.html", tag);
+    let build = site.run(&["build"]);
+    assert_eq!(build.status, 0, "{}", build.stderr);
+    let title = "Example Labs opens its model to outside developers";
+    assert!(
+        site.output("index.html").contains(&format!(
+            "<article class=\"mine\"><h2>{title}</h2> lead</article>"
+        )),
+        "{}",
+        site.output("index.html")
+    );
+    let company = site.output("companies/example-labs/index.html");
+    assert!(
+        company.contains(&format!(
+            "<article class=\"mine\"><h3>{title}</h3></article>"
+        )),
+        "{company}"
+    );
+    let tags = std::fs::read_dir(site.root().join("public/tags")).unwrap();
+    let tag_page = tags
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("index.html"))
+        .find(|p| p.is_file())
+        .expect("a tag page");
+    let tag_page = std::fs::read_to_string(tag_page).unwrap();
+    assert!(
+        tag_page.contains(&format!(
+            "<article class=\"mine\"><h4>{title}</h4></article>"
+        )),
+        "{tag_page}"
+    );
+
+    site.write(
+        "templates/partials/card.html",
+        "<article>{{ card.title }}\n{{ card.nope.deeper }}</article>\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("templates/partials/card.html:2:9: error: template error: Field `nope`"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn new_writes_every_flag_into_front_matter() {
     let site = init_site(&[]);

@@ -1,6 +1,7 @@
 //! Stage 5, template: Tera 2 with the embedded theme and the site's
 //! overrides, rendering typed views into [`OutputFile`]s.
 
+mod cards;
 pub mod jsonld;
 pub mod pages;
 pub mod sink;
@@ -33,6 +34,8 @@ pub struct Renderer {
     /// Fingerprint of every template and of the asset URLs they can ask
     /// for: part of every page's key.
     seed: Key,
+    /// The cards `card_html` rendered in this build.
+    cards: Arc<cards::Memo>,
 }
 
 impl Renderer {
@@ -62,6 +65,7 @@ impl Renderer {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         register_asset_url(&mut tera, assets);
+        cards::declare(&mut tera);
         let renderer_sources = sources;
         if let Err(err) = tera.add_raw_templates(raw) {
             errors.push(template_diagnostic(&err, &renderer_sources, None));
@@ -69,10 +73,13 @@ impl Renderer {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let cards = Arc::new(cards::Memo::default());
+        cards::register(&mut tera, Arc::clone(&cards));
         Ok(Renderer {
             tera,
             sources: renderer_sources,
             seed,
+            cards,
         })
     }
 
@@ -155,14 +162,21 @@ impl Renderer {
     ) -> Result<OutputFile, Diagnostic> {
         let ctx = tera::Context::from_serialize(context)
             .map_err(|err| template_diagnostic(&err, &self.sources, Some(path)))?;
-        let html = self
-            .tera
-            .render(template, &ctx)
-            .map_err(|err| template_diagnostic(&err, &self.sources, Some(path)))?;
+        cards::take_failure();
+        let html = self.tera.render(template, &ctx).map_err(|err| {
+            // A card that failed is reported where it failed.
+            let err = cards::take_failure().unwrap_or(err);
+            template_diagnostic(&err, &self.sources, Some(path))
+        })?;
         Ok(OutputFile {
             path: path.to_owned(),
             bytes: html.into_bytes(),
         })
+    }
+
+    /// Forgets the cards rendered so far: they show one build's briefings.
+    pub fn forget_cards(&self) {
+        self.cards.forget();
     }
 
     /// Whether the theme has a template of this name.

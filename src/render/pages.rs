@@ -25,6 +25,10 @@ pub fn render_all(
                 .into_par_iter()
                 .map(|i| pages.briefing(i)),
         );
+        // The lists, grouped by the cards they show (the built-in theme's
+        // `h2` cards, then its `h3` ones): `card_html` keeps each card it
+        // renders until the cards are forgotten, which bounds the memory
+        // they hold to one group's.
         results.extend(pages.index_pages());
         results.par_extend(
             site.tags
@@ -36,11 +40,14 @@ pub fn render_all(
                 .par_iter()
                 .map(|t| pages.term("author.html", "Authors", t)),
         );
+        renderer.forget_cards();
         results.par_extend(
             (0..site.companies.len())
                 .into_par_iter()
                 .map(|i| pages.company(i)),
         );
+        results.push(pages.not_found());
+        renderer.forget_cards();
         results.par_extend(
             (0..site.stories.len())
                 .into_par_iter()
@@ -51,8 +58,8 @@ pub fn render_all(
         results.push(pages.terms_index("Authors", "authors", &site.authors));
         results.push(pages.companies_index());
         results.push(pages.stories_index());
-        results.push(pages.not_found());
         results.push(pages.search());
+        renderer.forget_cards();
         all_or_errors(results)
     })
 }
