@@ -97,6 +97,10 @@ pub struct Writer {
     previous: Option<HashMap<String, Record>>,
     /// Path, record, and whether the file was written (staged) by this build.
     records: Mutex<Vec<(String, Record, bool)>>,
+    /// Folders of the staging folder made so far: a briefing's page and its
+    /// twin share one, and asking the system for it again costs a call per
+    /// file.
+    folders: Mutex<foldhash::HashSet<PathBuf>>,
     failure: Mutex<Option<anyhow::Error>>,
 }
 
@@ -111,6 +115,7 @@ impl Writer {
             staging: staging.path().to_path_buf(),
             previous: previous.map(|m| m.files.into_iter().collect()),
             records: Mutex::new(Vec::new()),
+            folders: Mutex::new(foldhash::HashSet::default()),
             failure: Mutex::new(None),
         })
     }
@@ -211,8 +216,11 @@ impl Writer {
     fn write(&self, path: &str, parts: &[&[u8]], key: Key) -> Result<Record> {
         let rel = safe_relative(path)?;
         let path = self.staging.join(rel);
-        if let Some(parent) = path.parent() {
+        if let Some(parent) = path.parent()
+            && !lock(&self.folders).contains(parent)
+        {
             crate::fs::create_dir_all(parent)?;
+            lock(&self.folders).insert(parent.to_path_buf());
         }
         let mut handle = std::fs::File::create(&path)
             .with_context(|| format!("could not create `{}`", path.display()))?;
