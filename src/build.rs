@@ -242,12 +242,7 @@ pub fn build_to(
     };
     let mut assets = assets;
     std::mem::take(&mut assets.files).into_iter().for_each(put);
-    crate::output::feeds::render_to(&site, sink);
-    if !options.lean {
-        crate::output::llms::render_twins(&site, sink);
-    }
-    crate::output::llms::render_index(&site, sink);
-    crate::output::search::render_to(&site, sink);
+    // Every page is rendered: the sitemap can list them.
     let pages: Vec<OutputFile> = sink
         .paths()
         .into_iter()
@@ -257,9 +252,23 @@ pub fn build_to(
             bytes: Vec::new(),
         })
         .collect();
-    crate::output::crawlers::render(&site, &pages)
-        .into_iter()
-        .for_each(put);
+    // The rest is made side by side: parts of it (the sitemap, writing the
+    // search index) run on one thread, and the other has work meanwhile.
+    rayon::join(
+        || {
+            crate::output::feeds::render_to(&site, sink);
+            if !options.lean {
+                crate::output::llms::render_twins(&site, sink);
+            }
+            crate::output::llms::render_index(&site, sink);
+        },
+        || {
+            crate::output::search::render_to(&site, sink);
+            crate::output::crawlers::render(&site, &pages)
+                .into_iter()
+                .for_each(put);
+        },
+    );
     timings.lap("feeds+sitemap+search");
     crate::diag::sort(&mut diags);
     Ok(Some(Built {
