@@ -3,8 +3,8 @@
 //! list that shows it.
 //!
 //! A briefing appears on the home page and on the page of each of its tags,
-//! companies, authors and story; ten thousand briefings make some seventy
-//! thousand cards. Rendered through `{% include %}`, each is interpreted
+//! companies and authors: ten thousand briefings make some ninety thousand
+//! cards. Rendered through `{% include %}`, each is interpreted
 //! again; through `card_html`, each distinct card is interpreted once and
 //! the other lists copy its HTML.
 
