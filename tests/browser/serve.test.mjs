@@ -2,7 +2,8 @@
 // repository's own content/ and briefing.toml) is served, and Debian's
 // Chromium, driven by playwright-core, watches a briefing change without a
 // manual reload, sees the error overlay when the front matter breaks and lose
-// it when it is fixed, and finds the briefing on the search page.
+// it when it is fixed, finds the briefing on the search page, and sees the
+// home page's lead briefing fill the space it takes.
 //
 // Run with tests/browser/run.sh (or `node --test` here once `npm ci` has run
 // and the binary is built). BRIEFING_BIN and CHROMIUM override the paths.
@@ -196,6 +197,18 @@ describe('briefing serve in a browser', () => {
     const hit = page.locator(`#search-results a[href$="${wanted}"]`).first();
     await hit.waitFor({ timeout: 5000 });
     assert.ok((await hit.innerText()).length > 0);
+  });
+
+  test('the lead briefing of the home page leaves no empty space below it', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(base);
+    const gap = await page.evaluate(() => {
+      const lead = document.querySelector('.card-lead');
+      const box = lead.getBoundingClientRect();
+      const content = Math.max(...[...lead.children].map((c) => c.getBoundingClientRect().bottom));
+      return box.bottom - parseFloat(getComputedStyle(lead).paddingBottom) - content;
+    });
+    assert.ok(gap < 24, `${gap}px of the lead card below its content at 1280 px`);
   });
 
   test('the live script raised no page errors', () => {
