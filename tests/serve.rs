@@ -235,8 +235,20 @@ fn edits_reload_and_broken_builds_show_errors_without_stopping() {
     );
     server.wait_for_line(CHANGE_DEADLINE, |l| l.starts_with("Rebuilt in "));
 
+    // Key points show only on the briefing's own pages: the build is
+    // patched, and the terminal says so.
+    let points = edited.replace("\"Second point\"", "\"Second point, sharpened\"");
+    site.write(gamma, &points);
+    server.wait_for_body(
+        "/briefings/gamma/",
+        "Second point, sharpened",
+        CHANGE_DEADLINE,
+    );
+    events.expect(&["reload"], CHANGE_DEADLINE);
+    server.wait_for_line(CHANGE_DEADLINE, |l| l.starts_with("Patched in "));
+
     // A broken front matter: an error event naming the file and line.
-    let broken = edited.replace("date = 2025-01-15", "date = 2025-01-15\nbogus_key = 1");
+    let broken = points.replace("date = 2025-01-15", "date = 2025-01-15\nbogus_key = 1");
     site.write(gamma, &broken);
     let error = events.expect(&["error"], CHANGE_DEADLINE);
     let problem = error.data["diagnostics"]
@@ -261,9 +273,9 @@ fn edits_reload_and_broken_builds_show_errors_without_stopping() {
     assert_eq!(first.name, "error");
 
     // Fixing it clears the error everywhere.
-    site.write(gamma, &edited);
+    site.write(gamma, &points);
     let fixed = events.expect(&["ok", "reload"], CHANGE_DEADLINE);
-    assert_eq!(fixed.data["generation"], 2);
+    assert_eq!(fixed.data["generation"], 3);
     late.expect(&["ok", "reload"], CHANGE_DEADLINE);
 }
 

@@ -240,10 +240,14 @@ pub fn build_and_apply(
             );
         }
         Applied::Changed { files, millis } => println!(
-            "Rebuilt in {millis} ms: {files} {} changed",
+            "{} in {millis} ms: {files} {} changed",
+            if patched { "Patched" } else { "Rebuilt" },
             plural(files, "file", "files")
         ),
-        Applied::Unchanged { millis } => println!("Rebuilt in {millis} ms: no output changed"),
+        Applied::Unchanged { millis } => println!(
+            "{} in {millis} ms: no output changed",
+            if patched { "Patched" } else { "Rebuilt" }
+        ),
         Applied::Failed => {
             eprintln!("Build failed; still serving the last good version (if any)");
         }
