@@ -58,6 +58,13 @@ pub fn load_except(
         let kind = entry.file_type();
         let path = entry.path();
         let is_md = path.extension().is_some_and(|ext| ext == "md");
+        if kind.is_symlink() && !is_md && path.is_dir() {
+            // Whatever such a folder holds would otherwise vanish unsaid.
+            let shown = crate::theme::display(root, path);
+            let msg = "skipping symlinked folder: only the site's own files are read; move its files into `content/`";
+            diags.push(Diagnostic::error_file(&shown, msg).warning());
+            continue;
+        }
         if kind.is_dir() || !is_md {
             continue;
         }

@@ -98,7 +98,12 @@ fn symlinks_out_of_the_site_are_never_followed() {
     let before_outside = tree(outside.path());
     let run = build_with_deadline(&site);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    for named in ["content/leak.md", "static/extra.css", "templates/base.html"] {
+    for named in [
+        "content/leak.md",
+        "content/linked-dir",
+        "static/extra.css",
+        "templates/base.html",
+    ] {
         assert!(
             run.stderr
                 .lines()
