@@ -397,7 +397,10 @@ pub fn resolve_date(raw: &str, tz: &TimeZone) -> Result<ZonedDateTime, String> {
         }
         (None, Some(_)) => return Err(invalid()),
     };
-    zoned.map_err(|_| invalid())
+    // The text was a valid date: only the calendar's end is in the way.
+    zoned.map_err(|_| {
+        format!("date `{raw}` is out of range: a date must be earlier than 9999-12-30 22:00 UTC")
+    })
 }
 
 /// Whether `text` starts `YYYY-MM-DD` and, if longer, continues with a `T`,

@@ -67,6 +67,24 @@ fn local_times_around_dst_changes_are_resolved_compatibly() {
 }
 
 #[test]
+fn dates_past_the_calendars_end_say_so() {
+    let utc = TimeZone::UTC;
+    assert!(resolve_date("9999-12-30", &utc).is_ok());
+    for text in [
+        "9999-12-31",
+        "9999-12-30T23:00:00Z",
+        "9999-12-31T12:00:00-10:00",
+    ] {
+        assert_eq!(
+            resolve_date(text, &utc).unwrap_err(),
+            format!(
+                "date `{text}` is out of range: a date must be earlier than 9999-12-30 22:00 UTC"
+            )
+        );
+    }
+}
+
+#[test]
 fn invalid_dates_are_rejected_with_the_expected_forms() {
     let err = resolve_date("2025-13-01", &new_york()).unwrap_err();
     assert_eq!(
