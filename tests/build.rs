@@ -349,3 +349,74 @@ fn timings_name_every_stage() {
     #[cfg(target_os = "linux")]
     assert!(run.stderr.contains("MB)"), "{}", run.stderr);
 }
+
+/// Every entry below `dir`: files with their bytes, folders and links.
+fn listing(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Option<Vec<u8>>, &'static str)> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
+            let kind = e.file_type();
+            if kind.is_symlink() {
+                (rel, None, "link")
+            } else if kind.is_dir() {
+                (rel, None, "folder")
+            } else {
+                (rel, Some(std::fs::read(e.path()).unwrap()), "file")
+            }
+        })
+        .collect()
+}
+
+/// Files and folders put into the output by anyone else go with the next
+/// build, whether it finds nothing changed or updates a page in place: the
+/// output is always what a clean build makes.
+#[test]
+fn an_incremental_build_leaves_only_what_a_clean_build_makes() {
+    let site = TestSite::fixture("kitchen-sink");
+    let out = site.root().join("public");
+    let clean_listing = |site: &TestSite| {
+        let clean = site.root().join("clean");
+        let run = site.run(&["build", "--no-cache", "--output", clean.to_str().unwrap()]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        listing(&clean)
+    };
+    assert_eq!(site.run(&["build"]).status, 0);
+    let stray = |rel: &str| {
+        let path = out.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "put here by hand").unwrap();
+    };
+    stray("stray.txt");
+    stray("briefings/gamma/extra.html");
+    stray("new/deeper/a.txt");
+    std::fs::create_dir_all(out.join("empty/inside")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(site.root().join("content"), out.join("briefings/link")).unwrap();
+
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("clean build"), "{}", run.stdout);
+    assert_eq!(listing(&out), clean_listing(&site));
+    assert!(
+        site.root().join("content").is_dir(),
+        "a link's target stays"
+    );
+
+    // Again, with a briefing edited: its page is updated in place.
+    stray("briefings/gamma/again.html");
+    let gamma = site.root().join("content/2025/gamma.md");
+    let text = std::fs::read_to_string(&gamma).unwrap();
+    std::fs::write(&gamma, text.replace("in passing.", "in passing. Edited.")).unwrap();
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("written"),
+        "an update in place: {}",
+        run.stdout
+    );
+    assert_eq!(listing(&out), clean_listing(&site));
+}
