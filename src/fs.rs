@@ -47,6 +47,16 @@ pub fn rename(from: &Path, to: &Path) -> Result<()> {
     })
 }
 
+/// A relative path with `/` between its parts, whatever the platform's
+/// separator (`2025/x.md`, `briefings/x/index.html`).
+pub fn slash_path(rel: &Path) -> String {
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
+}
+
 /// Whether `path` is itself a symbolic link (not followed).
 pub fn is_symlink(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())

@@ -26,8 +26,11 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+mod strangers;
+
 use super::{MARKER, Staging, safe_relative};
 use crate::render::{Key, OutputFile, Sink};
+use strangers::Lookout;
 
 /// What the previous build left: every output file with the key it was
 /// made from, and what the build needs to skip itself when nothing changed.
@@ -101,10 +104,8 @@ pub struct Writer {
     previous: Option<Arc<HashMap<String, Record>>>,
     /// The previous output's folders and their times (see [`Manifest`]).
     previous_folders: Arc<Vec<(String, i128)>>,
-    /// See [`Writer::strangers`].
-    strangers: std::sync::OnceLock<Strangers>,
-    /// The thread looking for them.
-    looking: Mutex<Option<std::thread::JoinHandle<Strangers>>>,
+    /// What the output holds that the previous build did not put there.
+    strangers: Lookout,
     /// Path, record, and whether the file was written (staged) by this build.
     records: Mutex<Vec<(String, Record, bool)>>,
     /// Folders of the staging folder made so far: a briefing's page and its
@@ -128,21 +129,20 @@ impl Writer {
             None => (None, Arc::default()),
         };
         let output = staging.output.to_path_buf();
-        // Files put into the output by anyone else are looked for while the
-        // build reads and renders; the output is not touched before the
-        // build ends, which waits for the answer.
-        let looking = previous.as_ref().map(|previous| {
-            let (output, previous) = (output.clone(), Arc::clone(previous));
-            let folders = Arc::clone(&previous_folders);
-            std::thread::spawn(move || find_strangers(&output, &previous, &folders))
-        });
+        let strangers = match &previous {
+            Some(previous) => Lookout::start(
+                output.clone(),
+                Arc::clone(previous),
+                Arc::clone(&previous_folders),
+            ),
+            None => Lookout::default(),
+        };
         Ok(Writer {
             output,
             staging: staging.path().to_path_buf(),
             previous,
             previous_folders,
-            strangers: std::sync::OnceLock::new(),
-            looking: Mutex::new(looking),
+            strangers,
             records: Mutex::new(Vec::new()),
             folders: Mutex::new(foldhash::HashSet::default()),
             failure: Mutex::new(None),
@@ -157,7 +157,7 @@ impl Writer {
         let Some(previous) = &self.previous else {
             return false;
         };
-        if !self.strangers().is_empty() {
+        if !self.strangers.found().is_empty() {
             return false;
         }
         previous.par_iter().all(|(path, record)| {
@@ -168,19 +168,6 @@ impl Writer {
                         && modified_nanos(&meta) == record.modified
                 })
             })
-        })
-    }
-
-    /// What the output holds that the previous build did not put there:
-    /// files (and links) its manifest does not name, and folders it did not
-    /// make. A clean build replaces the whole output, so an update in place
-    /// removes them. Looked for while the build runs (see [`Writer::new`]).
-    fn strangers(&self) -> &Strangers {
-        self.strangers.get_or_init(|| {
-            let pending = lock(&self.looking).take();
-            pending
-                .and_then(|thread| thread.join().ok())
-                .unwrap_or_default()
         })
     }
 
@@ -201,7 +188,7 @@ impl Writer {
     /// Call only after every file was handed to the sink without error.
     pub fn finish(self, staging: &Staging<'_>) -> Result<Manifest> {
         // Known before the writer is taken apart (none for a clean build).
-        let strangers = self.strangers().clone();
+        let strangers = self.strangers.found().clone();
         if let Some(err) = self.failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
             return Err(err.context(format!(
                 "could not write the site to `{}`; the previous output is untouched",
@@ -235,17 +222,7 @@ impl Writer {
                 crate::cache::invalidate(&journal_path)?;
                 let changed = journal.moves.iter().chain(&journal.removals);
                 let changed = changed.chain(&journal.folders).chain(&strangers.changed);
-                let mut touched = foldhash::HashSet::default();
-                touched.insert(String::new());
-                for path in changed {
-                    touched.insert(path.clone());
-                    let mut at = path.as_str();
-                    while let Some((parent, _)) = at.rsplit_once('/') {
-                        touched.insert(parent.to_owned());
-                        at = parent;
-                    }
-                }
-                Some(touched)
+                Some(strangers::touched(changed))
             }
             previous => {
                 if previous.is_some() {
@@ -262,7 +239,7 @@ impl Writer {
         let mut files: Vec<(String, Record)> =
             records.into_iter().map(|(p, r, _)| (p, r)).collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        let folders = folder_times(
+        let folders = strangers::folder_times(
             &self.output,
             &files,
             &self.previous_folders,
@@ -437,145 +414,6 @@ pub fn recover(output: &Path, staging: &Path) -> Result<()> {
         journal.apply(output, staging)?;
     }
     crate::cache::invalidate(&path)
-}
-
-/// What an output holds that its build did not put there (see
-/// [`Writer::strangers`]).
-#[derive(Debug, Default, Clone)]
-struct Strangers {
-    files: Vec<String>,
-    folders: Vec<String>,
-    /// The known folders whose time changed (and were read).
-    changed: Vec<String>,
-}
-
-impl Strangers {
-    fn is_empty(&self) -> bool {
-        self.files.is_empty() && self.folders.is_empty()
-    }
-
-    /// Everything in the folder `rel` of `output`, which its build did not
-    /// make, links not followed.
-    fn add_tree(&mut self, output: &Path, rel: &str) {
-        let walk = walkdir::WalkDir::new(output.join(rel))
-            .follow_links(false)
-            .contents_first(true);
-        for entry in walk.into_iter().filter_map(Result::ok) {
-            let Ok(path) = entry.path().strip_prefix(output) else {
-                continue;
-            };
-            let path: Vec<_> = path
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect();
-            let path = path.join("/");
-            if entry.file_type().is_dir() {
-                self.folders.push(path);
-            } else {
-                self.files.push(path);
-            }
-        }
-    }
-}
-
-/// What `output` holds besides the `previous` build's files and `folders`
-/// (see [`Writer::strangers`]). Only the folders whose time changed since
-/// that build are read.
-fn find_strangers(
-    output: &Path,
-    previous: &HashMap<String, Record>,
-    folders: &[(String, i128)],
-) -> Strangers {
-    use rayon::prelude::*;
-    let known: foldhash::HashSet<&str> = folders.iter().map(|f| f.0.as_str()).collect();
-    let found: Vec<Strangers> = folders
-        .par_iter()
-        .filter(|(folder, time)| {
-            let meta = std::fs::symlink_metadata(output.join(folder));
-            meta.is_ok_and(|m| m.is_dir() && modified_nanos(&m) != *time)
-        })
-        .map(|(folder, _)| {
-            let mut found = Strangers {
-                changed: vec![folder.clone()],
-                ..Strangers::default()
-            };
-            let Ok(entries) = std::fs::read_dir(output.join(folder)) else {
-                return found;
-            };
-            for entry in entries.filter_map(Result::ok) {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let rel = if folder.is_empty() {
-                    name
-                } else {
-                    format!("{folder}/{name}")
-                };
-                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-                if is_dir && !known.contains(rel.as_str()) {
-                    found.add_tree(output, &rel);
-                } else if !is_dir && rel != MARKER && !previous.contains_key(&rel) {
-                    found.files.push(rel);
-                }
-            }
-            found
-        })
-        .collect();
-    let mut all = Strangers::default();
-    for f in found {
-        all.files.extend(f.files);
-        all.folders.extend(f.folders);
-        all.changed.extend(f.changed);
-    }
-    all.files.sort();
-    // Deepest first, so that each is empty when its turn comes.
-    all.folders.sort_by(|a, b| {
-        b.matches('/')
-            .count()
-            .cmp(&a.matches('/').count())
-            .then(a.cmp(b))
-    });
-    all
-}
-
-/// Every folder holding `files` in `output` (and the output itself), with
-/// its modification time now. After an update in place (`touched` names
-/// the folders it changed), the times recorded `before` of the folders it
-/// did not touch stand as they were.
-fn folder_times(
-    output: &Path,
-    files: &[(String, Record)],
-    before: &[(String, i128)],
-    touched: Option<&foldhash::HashSet<String>>,
-) -> Vec<(String, i128)> {
-    use rayon::prelude::*;
-    let before: HashMap<&str, i128> = match touched {
-        Some(_) => before.iter().map(|(f, t)| (f.as_str(), *t)).collect(),
-        None => HashMap::default(),
-    };
-    let mut folders: foldhash::HashSet<&str> = foldhash::HashSet::default();
-    folders.insert("");
-    for (path, _) in files {
-        let mut at = path.as_str();
-        while let Some((parent, _)) = at.rsplit_once('/') {
-            if !folders.insert(parent) {
-                break;
-            }
-            at = parent;
-        }
-    }
-    let mut times: Vec<(String, i128)> = folders
-        .into_par_iter()
-        .filter_map(|folder| {
-            if let (Some(touched), Some(&time)) = (touched, before.get(folder))
-                && !touched.contains(folder)
-            {
-                return Some((folder.to_owned(), time));
-            }
-            let meta = std::fs::symlink_metadata(output.join(folder)).ok()?;
-            Some((folder.to_owned(), modified_nanos(&meta)))
-        })
-        .collect();
-    times.sort();
-    times
 }
 
 /// The previous build's files that this build did not produce.

@@ -82,11 +82,7 @@ pub fn load_except(
         let Ok(rel) = path.strip_prefix(&content) else {
             continue;
         };
-        let content_path = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let content_path = crate::fs::slash_path(rel);
         found.push((path.to_path_buf(), shown, content_path));
     }
     // Reading is IO-bound; doing it in parallel helps on cold caches.
