@@ -408,9 +408,9 @@ fn an_incremental_build_leaves_only_what_a_clean_build_makes() {
 
     // Again, with a briefing edited: its page is updated in place.
     stray("briefings/gamma/again.html");
-    let gamma = site.root().join("content/2025/gamma.md");
-    let text = std::fs::read_to_string(&gamma).unwrap();
-    std::fs::write(&gamma, text.replace("in passing.", "in passing. Edited.")).unwrap();
+    let gamma = "content/2025/gamma.md";
+    let text = std::fs::read_to_string(site.root().join(gamma)).unwrap();
+    site.write(gamma, &text.replace("in passing.", "in passing. Edited."));
     let run = site.run(&["build"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(

@@ -232,6 +232,7 @@ pub fn build_and_apply(
         // patch that needs it.
         live.prepare();
     }
+    let how = if patched { "Patched" } else { "Rebuilt" };
     match applied {
         Applied::Changed { files, millis } if first => {
             println!(
@@ -240,14 +241,10 @@ pub fn build_and_apply(
             );
         }
         Applied::Changed { files, millis } => println!(
-            "{} in {millis} ms: {files} {} changed",
-            if patched { "Patched" } else { "Rebuilt" },
+            "{how} in {millis} ms: {files} {} changed",
             plural(files, "file", "files")
         ),
-        Applied::Unchanged { millis } => println!(
-            "{} in {millis} ms: no output changed",
-            if patched { "Patched" } else { "Rebuilt" }
-        ),
+        Applied::Unchanged { millis } => println!("{how} in {millis} ms: no output changed"),
         Applied::Failed => {
             eprintln!("Build failed; still serving the last good version (if any)");
         }
