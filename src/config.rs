@@ -22,6 +22,7 @@ struct RawConfig {
     timezone: Option<String>,
     author: Option<String>,
     paginate: Option<usize>,
+    paginate_lists: Option<usize>,
     words_per_minute: Option<usize>,
     footer: Option<String>,
     markdown: RawMarkdown,
@@ -108,6 +109,8 @@ pub struct Config {
     pub author: Option<String>,
     /// Briefings per home page.
     pub paginate: usize,
+    /// Briefings per page of a tag, author or company.
+    pub paginate_lists: usize,
     /// Reading speed for reading time.
     pub words_per_minute: usize,
     /// Footer line.
@@ -174,6 +177,7 @@ impl Config {
             timezone,
             author,
             paginate,
+            paginate_lists,
             words_per_minute,
             footer,
             markdown,
@@ -207,13 +211,12 @@ impl Config {
                 "unknown time zone `{timezone_name}`; use an IANA name such as `Europe/Berlin` or `UTC`"
             ))
         })?;
-        let paginate = paginate.unwrap_or(10);
-        if paginate == 0 {
-            return Err(at_key(
-                "paginate",
-                "`paginate` must be at least 1".to_owned(),
-            ));
-        }
+        let at_least_one = |key: &str, value: Option<usize>, default: usize| match value {
+            Some(0) => Err(at_key(key, format!("`{key}` must be at least 1"))),
+            value => Ok(value.unwrap_or(default)),
+        };
+        let paginate = at_least_one("paginate", paginate, 10)?;
+        let paginate_lists = at_least_one("paginate_lists", paginate_lists, 50)?;
         let new_path = new_path.unwrap_or_else(|| "{year}/{slug}.md".to_owned());
         check_new_path(&new_path).map_err(|m| at_key("path", m))?;
         let words_per_minute = words_per_minute.unwrap_or(230).max(1);
@@ -235,6 +238,7 @@ impl Config {
             timezone_name,
             author,
             paginate,
+            paginate_lists,
             words_per_minute,
             footer,
             markdown: MarkdownConfig {
@@ -368,6 +372,7 @@ mod tests {
         assert!(!config.has_base_url);
         assert_eq!(config.base_path, "/");
         assert_eq!(config.paginate, 10);
+        assert_eq!(config.paginate_lists, 50);
         assert_eq!(config.timezone_name, "UTC");
         assert!(config.markdown.smart_punctuation);
         assert!(!config.markdown.unsafe_html);
@@ -383,6 +388,16 @@ mod tests {
             config.absolute("/briefings/tags/ai/"),
             "https://user.github.io/briefings/tags/ai/"
         );
+    }
+
+    #[test]
+    fn pages_hold_at_least_one_briefing() {
+        assert_eq!(load("paginate_lists = 3\n").unwrap().paginate_lists, 3);
+        for key in ["paginate", "paginate_lists"] {
+            let errs = load(&format!("title = \"x\"\n{key} = 0\n")).unwrap_err();
+            assert_eq!((errs[0].line, errs[0].col), (2, 1));
+            assert_eq!(errs[0].message, format!("`{key}` must be at least 1"));
+        }
     }
 
     #[test]

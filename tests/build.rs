@@ -255,6 +255,89 @@ fn a_company_named_by_its_profile_file_is_that_profile() {
 }
 
 #[test]
+fn tag_author_and_company_lists_are_cut_into_pages() {
+    let site = TestSite::empty();
+    site.write("briefing.toml", "title = \"T\"\npaginate_lists = 2\n");
+    site.write(
+        "content/companies/acme.md",
+        "+++\nname = \"Acme\"\nhomepage = \"https://acme.example\"\n+++\nA maker of things.\n",
+    );
+    // Five briefings, newest last: day N is briefing `bN`.
+    for n in 1..=5 {
+        site.write(
+            &format!("content/b{n}.md"),
+            &format!(
+                "+++\ntitle = \"B{n}\"\ndate = 2025-01-0{n}\nauthors = [\"Ada\"]\n\
+                 tags = [\"ai\"]\ncompanies = [\"Acme\"]\n+++\nBody {n}.\n"
+            ),
+        );
+    }
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let cards = |html: &str| -> Vec<String> {
+        (1..=5)
+            .rev()
+            .filter(|n| html.contains(&format!("href=\"/briefings/b{n}/\"")))
+            .map(|n| format!("b{n}"))
+            .collect()
+    };
+    for list in ["tags/ai/", "authors/ada/", "companies/acme/"] {
+        let first = site.output(&format!("{list}index.html"));
+        let second = site.output(&format!("{list}page/2/index.html"));
+        let third = site.output(&format!("{list}page/3/index.html"));
+        // Newest first, two to a page, every briefing on one page.
+        assert_eq!(cards(main_of(&first)), ["b5", "b4"], "{list}");
+        assert_eq!(cards(main_of(&second)), ["b3", "b2"], "{list}");
+        assert_eq!(cards(main_of(&third)), ["b1"], "{list}");
+        assert!(!site.root().join(format!("public/{list}page/4")).exists());
+        assert!(!site.root().join(format!("public/{list}page/1")).exists());
+        // Each page links its neighbours and says where it stands.
+        let link = |rel: &str, to: &str| format!("rel=\"{rel}\" href=\"/{to}\"");
+        assert!(
+            first.contains(&link("next", &format!("{list}page/2/"))),
+            "{first}"
+        );
+        assert!(!first.contains("rel=\"prev\""), "{first}");
+        assert!(second.contains(&link("prev", list)), "{second}");
+        assert!(
+            second.contains(&link("next", &format!("{list}page/3/"))),
+            "{second}"
+        );
+        assert!(
+            third.contains(&link("prev", &format!("{list}page/2/"))),
+            "{third}"
+        );
+        assert!(!third.contains("rel=\"next\""), "{third}");
+        assert!(second.contains("Page 2 of 3"), "{second}");
+        assert!(
+            second.contains(&format!("<link rel=\"canonical\" href=\"/{list}page/2/\">")),
+            "{second}"
+        );
+        // The count is the whole list's, on every page.
+        assert!(third.contains("5 briefings"), "{list}: {third}");
+    }
+    // The profile is on the company's first page only.
+    let profile = "A maker of things.";
+    assert!(site.output("companies/acme/index.html").contains(profile));
+    assert!(
+        !site
+            .output("companies/acme/page/2/index.html")
+            .contains(profile)
+    );
+    // The sitemap lists every page.
+    let sitemap = site.output("sitemap.xml");
+    assert!(sitemap.contains("/tags/ai/page/3/"), "{sitemap}");
+    assert!(sitemap.contains("/companies/acme/page/2/"), "{sitemap}");
+    // A list that fits on one page has no page navigation.
+    site.write("briefing.toml", "title = \"T\"\n");
+    assert_eq!(site.run(&["build"]).status, 0);
+    let one = site.output("tags/ai/index.html");
+    assert_eq!(cards(main_of(&one)), ["b5", "b4", "b3", "b2", "b1"]);
+    assert!(!one.contains("class=\"pagination\""), "{one}");
+    assert!(!site.root().join("public/tags/ai/page").exists());
+}
+
+#[test]
 fn every_problem_is_reported_in_one_run() {
     let site = TestSite::empty();
     site.write(

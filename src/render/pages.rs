@@ -33,18 +33,18 @@ pub fn render_all(
         results.par_extend(
             site.tags
                 .par_iter()
-                .map(|t| pages.term("tag.html", "Tags", t)),
+                .flat_map_iter(|t| pages.term("tag.html", "Tags", t)),
         );
         results.par_extend(
             site.authors
                 .par_iter()
-                .map(|t| pages.term("author.html", "Authors", t)),
+                .flat_map_iter(|t| pages.term("author.html", "Authors", t)),
         );
         renderer.forget_cards();
         results.par_extend(
             (0..site.companies.len())
                 .into_par_iter()
-                .map(|i| pages.company(i)),
+                .flat_map_iter(|i| pages.company(i)),
         );
         results.push(pages.not_found());
         renderer.forget_cards();
@@ -76,6 +76,49 @@ pub fn render_briefings(
     with_pages(site, renderer, assets, sink, false, |pages| {
         all_or_errors(indices.iter().map(|&i| pages.briefing(i)).collect())
     })
+}
+
+/// One page of a paginated list of briefings.
+struct ListPage<'i> {
+    /// Its site-relative URL.
+    url: String,
+    /// The briefings on it (indices into [`Site::briefings`]).
+    items: &'i [usize],
+    /// Where it stands among the list's pages.
+    pagination: PaginationView,
+}
+
+/// `items` cut into pages of `per`: the first page at `first_url` (a
+/// site-relative folder URL, ending in `/`), page N at `first_url` +
+/// `page/N/`. An empty list is one empty page.
+fn paginate<'i>(first_url: &str, items: &'i [usize], per: usize) -> Vec<ListPage<'i>> {
+    let chunks: Vec<&[usize]> = if items.is_empty() {
+        vec![items]
+    } else {
+        items.chunks(per.max(1)).collect()
+    };
+    let total = chunks.len();
+    let url_of = |n: usize| match n {
+        1 => first_url.to_owned(),
+        n => format!("{first_url}page/{n}/"),
+    };
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(k, items)| {
+            let n = k + 1;
+            ListPage {
+                url: url_of(n),
+                items,
+                pagination: PaginationView {
+                    current: n,
+                    total,
+                    previous_url: (n > 1).then(|| url_of(n - 1)),
+                    next_url: (n < total).then(|| url_of(n + 1)),
+                },
+            }
+        })
+        .collect()
 }
 
 fn all_or_errors(results: Vec<Result<(), Diagnostic>>) -> Result<(), Vec<Diagnostic>> {
@@ -344,65 +387,56 @@ impl<'a> Pages<'a> {
     }
 
     fn index_pages(&self) -> Vec<Result<(), Diagnostic>> {
-        let per = self.site.config.paginate;
         let all: Vec<usize> = (0..self.site.briefings.len()).collect();
-        let chunks: Vec<&[usize]> = if all.is_empty() {
-            vec![&[][..]]
-        } else {
-            all.chunks(per).collect()
-        };
-        let total = chunks.len();
-        let url_of = |n: usize| {
-            if n == 1 {
-                self.site.config.url("")
-            } else {
-                self.site.config.url(&format!("page/{n}/"))
-            }
-        };
-        chunks
-            .par_iter()
-            .enumerate()
-            .map(|(k, chunk)| {
-                let n = k + 1;
-                let url = url_of(n);
+        let pages = paginate(&self.site.config.url(""), &all, self.site.config.paginate);
+        pages
+            .into_par_iter()
+            .map(|page| {
                 let ctx = IndexContext {
                     site: self.sv,
-                    canonical: self.canonical(&url),
-                    json_ld: if n == 1 {
+                    canonical: self.canonical(&page.url),
+                    json_ld: if page.pagination.current == 1 {
                         jsonld::website(self.site)
                     } else {
                         String::new()
                     },
-                    briefings: self.cards(chunk),
-                    pagination: PaginationView {
-                        current: n,
-                        total,
-                        previous_url: (n > 1).then(|| url_of(n - 1)),
-                        next_url: (n < total).then(|| url_of(n + 1)),
-                    },
+                    briefings: self.cards(page.items),
+                    pagination: page.pagination,
                 };
                 self.renderer
-                    .render_to(self.sink, "index.html", &ctx, &self.path_of(&url))
+                    .render_to(self.sink, "index.html", &ctx, &self.path_of(&page.url))
             })
             .collect()
     }
 
-    fn term(&self, template: &str, section: &str, term: &'a Term) -> Result<(), Diagnostic> {
+    /// Every page of a tag's or an author's list.
+    fn term(&self, template: &str, section: &str, term: &'a Term) -> Vec<Result<(), Diagnostic>> {
         let index = self
             .site
             .config
             .url(&format!("{}/", section.to_lowercase()));
-        let ctx = TermContext {
-            site: self.sv,
-            canonical: self.canonical(&term.url),
-            json_ld: jsonld::trail(self.site, &[(section, &index), (&term.name, &term.url)]),
-            name: &term.name,
-            // Tags have feeds of their own; authors do not.
-            feed_dir: (section == "Tags").then(|| term.url.clone()),
-            briefings: self.cards(&term.briefings),
-        };
-        self.renderer
-            .render_to(self.sink, template, &ctx, &self.path_of(&term.url))
+        let per = self.site.config.paginate_lists;
+        paginate(&term.url, &term.briefings, per)
+            .into_iter()
+            .map(|page| {
+                let ctx = TermContext {
+                    site: self.sv,
+                    canonical: self.canonical(&page.url),
+                    json_ld: jsonld::trail(
+                        self.site,
+                        &[(section, &index), (&term.name, &term.url)],
+                    ),
+                    name: &term.name,
+                    // Tags have feeds of their own; authors do not.
+                    feed_dir: (section == "Tags").then(|| term.url.clone()),
+                    count: term.briefings.len(),
+                    briefings: self.cards(page.items),
+                    pagination: page.pagination,
+                };
+                self.renderer
+                    .render_to(self.sink, template, &ctx, &self.path_of(&page.url))
+            })
+            .collect()
     }
 
     fn terms_index(
@@ -454,26 +488,41 @@ impl<'a> Pages<'a> {
             .render_to(self.sink, "terms.html", &ctx, &self.path_of(&url))
     }
 
-    fn company(&self, i: usize) -> Result<(), Diagnostic> {
+    /// Every page of a company's list, the profile on the first.
+    fn company(&self, i: usize) -> Vec<Result<(), Diagnostic>> {
         let entry = &self.site.companies[i];
         let c = &entry.company;
-        let ctx = CompanyContext {
-            site: self.sv,
-            canonical: self.canonical(&c.url),
-            json_ld: jsonld::company(self.site, entry),
-            feed_dir: c.url.clone(),
-            company: CompanyView {
-                name: &c.name,
-                url: &c.url,
-                aliases: &c.aliases,
-                homepage: c.homepage.as_deref(),
-                summary: c.summary.as_deref(),
-                content_html: &c.content_html,
-            },
-            briefings: self.cards(&entry.briefings),
-        };
-        self.renderer
-            .render_to(self.sink, "company.html", &ctx, &self.path_of(&c.url))
+        let per = self.site.config.paginate_lists;
+        paginate(&c.url, &entry.briefings, per)
+            .into_iter()
+            .map(|page| {
+                let first = page.pagination.current == 1;
+                let ctx = CompanyContext {
+                    site: self.sv,
+                    canonical: self.canonical(&page.url),
+                    json_ld: if first {
+                        jsonld::company(self.site, entry)
+                    } else {
+                        let companies = self.site.config.url("companies/");
+                        jsonld::trail(self.site, &[("Companies", &companies), (&c.name, &c.url)])
+                    },
+                    feed_dir: c.url.clone(),
+                    company: CompanyView {
+                        name: &c.name,
+                        url: &c.url,
+                        aliases: &c.aliases,
+                        homepage: c.homepage.as_deref(),
+                        summary: c.summary.as_deref(),
+                        content_html: &c.content_html,
+                    },
+                    count: entry.briefings.len(),
+                    briefings: self.cards(page.items),
+                    pagination: page.pagination,
+                };
+                self.renderer
+                    .render_to(self.sink, "company.html", &ctx, &self.path_of(&page.url))
+            })
+            .collect()
     }
 
     fn stories_index(&self) -> Result<(), Diagnostic> {

@@ -351,8 +351,14 @@ pub struct TermContext<'a> {
     /// Folder of this page's feeds (`/base/tags/ai/`: `atom.xml`, `rss.xml`
     /// and `feed.json` are in it), when it has feeds.
     pub feed_dir: Option<String>,
-    /// Its briefings, newest first.
+    /// How many briefings it has, on all its pages.
+    pub count: usize,
+    /// The briefings on this page, newest first
+    /// (`paginate_lists` of them at most).
     pub briefings: Vec<&'a Card<'a>>,
+    /// Page navigation: page 1 is the tag's or author's URL, page N
+    /// is below it at `page/N/`.
+    pub pagination: PaginationView,
 }
 
 /// Context of `company.html`.
@@ -369,8 +375,14 @@ pub struct CompanyContext<'a> {
     pub company: CompanyView<'a>,
     /// Folder of this company's feeds.
     pub feed_dir: String,
-    /// Every briefing that names the company, newest first.
+    /// How many briefings name the company, on all its pages.
+    pub count: usize,
+    /// The briefings on this page that name the company, newest first
+    /// (`paginate_lists` of them at most).
     pub briefings: Vec<&'a Card<'a>>,
+    /// Page navigation: page 1 is the company's URL, page N is below it
+    /// at `page/N/`.
+    pub pagination: PaginationView,
 }
 
 /// Context of `story.html`.

@@ -219,6 +219,7 @@ pub enum ConfigEdit {
     Title(Vec<&'static str>),
     Description(Vec<&'static str>),
     Paginate(u8),
+    PaginateLists(u8),
     FeedLimit(u8),
 }
 
@@ -280,6 +281,7 @@ impl Edit {
             }
             Edit::Config(ConfigEdit::Description(words)) => m.description = sentence(words),
             Edit::Config(ConfigEdit::Paginate(n)) => m.paginate = *n,
+            Edit::Config(ConfigEdit::PaginateLists(n)) => m.paginate_lists = *n,
             Edit::Config(ConfigEdit::FeedLimit(n)) => m.feed_limit = *n,
             Edit::Briefing(..) | Edit::Company(..) | Edit::Touch(_) => {}
         }
@@ -368,6 +370,7 @@ fn config_edit() -> impl Strategy<Value = ConfigEdit> {
         plain_words(1..=3).prop_map(ConfigEdit::Title),
         plain_words(2..=6).prop_map(ConfigEdit::Description),
         (1u8..=4).prop_map(ConfigEdit::Paginate),
+        (1u8..=3).prop_map(ConfigEdit::PaginateLists),
         (1u8..=5).prop_map(ConfigEdit::FeedLimit),
     ]
 }

@@ -77,6 +77,7 @@ pub struct Model {
     pub title: String,
     pub description: String,
     pub paginate: u8,
+    pub paginate_lists: u8,
     pub feed_limit: u8,
     pub briefings: Vec<Briefing>,
     pub companies: Vec<Company>,
@@ -106,6 +107,7 @@ impl Model {
             title: "Incremental".into(),
             description: "A site edited one step at a time.".into(),
             paginate: 3,
+            paginate_lists: 2,
             feed_limit: 4,
             briefings: Vec::new(),
             companies: Vec::new(),
@@ -254,8 +256,8 @@ impl Model {
     fn config(&self) -> String {
         format!(
             "title = \"{}\"\ndescription = \"{}\"\nbase_url = \"https://example.com/\"\n\
-             paginate = {}\n\n[feeds]\nlimit = {}\n",
-            self.title, self.description, self.paginate, self.feed_limit
+             paginate = {}\npaginate_lists = {}\n\n[feeds]\nlimit = {}\n",
+            self.title, self.description, self.paginate, self.paginate_lists, self.feed_limit
         )
     }
 
