@@ -98,7 +98,7 @@ impl Args {
         let warnings = super::format_diagnostics(&built.warnings, false);
         let writing = std::time::Instant::now();
         let incremental = writer.is_incremental();
-        let (written, kept) = writer.counts();
+        let counts = writer.counts();
         let mut manifest = writer.finish(staging)?;
         let s = &built.site;
         let report = Report {
@@ -138,7 +138,16 @@ impl Args {
             );
         }
         let how = if incremental {
-            format!("{written} written, {kept} unchanged")
+            let writer::Counts {
+                written,
+                kept,
+                removed,
+            } = counts;
+            let mut how = format!("{written} written, {kept} unchanged");
+            if removed > 0 {
+                how += &format!(", {removed} removed");
+            }
+            how
         } else {
             "clean build".to_owned()
         };

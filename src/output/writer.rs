@@ -97,6 +97,17 @@ impl Manifest {
     }
 }
 
+/// What a build did to the output, for its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Files written.
+    pub written: usize,
+    /// Files kept as the previous build left them.
+    pub kept: usize,
+    /// Files removed.
+    pub removed: usize,
+}
+
 /// The build's sink on disk.
 pub struct Writer {
     output: PathBuf,
@@ -176,11 +187,22 @@ impl Writer {
         self.previous.is_some()
     }
 
-    /// How many files were written and how many kept from the previous build.
-    pub fn counts(&self) -> (usize, usize) {
+    /// How many files were written and kept, and how many of those in the
+    /// output will go: files of the previous build that this one did not
+    /// make (a page of a list that got shorter) and files put there by
+    /// hand. Only the first two for a clean build.
+    pub fn counts(&self) -> Counts {
         let records = lock(&self.records);
         let written = records.iter().filter(|r| r.2).count();
-        (written, records.len() - written)
+        let removed = self.previous.as_ref().map_or(0, |previous| {
+            let still = records.iter().filter(|r| previous.contains_key(&r.0));
+            previous.len() - still.count() + self.strangers.found().files.len()
+        });
+        Counts {
+            written,
+            kept: records.len() - written,
+            removed,
+        }
     }
 
     /// Puts the new site in place and returns its manifest (without the
