@@ -188,8 +188,7 @@ pub fn build_to(
         .ok();
     timings.lap("load");
 
-    let (parsed, cache, known) =
-        parse_all((&files, &file_keys), &config, options, memo, &mut diags);
+    let (parsed, cache, known) = parse_all((files, &file_keys), &config, options, memo, &mut diags);
     let routes = Routes::assign(&config, &parsed, &mut diags);
     timings.lap("parse");
     let (
@@ -205,11 +204,10 @@ pub fn build_to(
         (parsed, cache, &known),
         &routes,
         options,
-        &mut diags,
-        &mut timings,
+        (sink, &mut diags, &mut timings),
     );
     timings.lap("assemble");
-    let (mut site, renderer) = match (site, renderer) {
+    let (site, renderer) = match (site, renderer) {
         (Some(site), Some(renderer)) if !diags.iter().any(Diagnostic::is_error) => (site, renderer),
         (site, _) => {
             if let Some(site) = site {
@@ -218,17 +216,6 @@ pub fn build_to(
             return Err(finish(diags));
         }
     };
-    if options.lean {
-        // The twins are the last readers of the source files' text: made
-        // first, they let ten thousand files go before the pages are
-        // rendered, which lowers the build's peak memory.
-        crate::output::llms::render_twins(&site, sink);
-        drop(files);
-        for b in &mut site.briefings {
-            b.origin.file.forget_text();
-        }
-        release_freed_memory();
-    }
     if let Err(errs) = crate::render::pages::render_all(&site, &renderer, &assets, sink) {
         diags.extend(errs);
         *salvage = Some(Memo::new(site.briefings, reusable, stamps));

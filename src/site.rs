@@ -129,6 +129,13 @@ pub struct Include {
     pub future: bool,
 }
 
+impl Include {
+    /// Whether a briefing with these flags is published.
+    pub fn admits(&self, draft: bool, scheduled: bool) -> bool {
+        (self.drafts || !draft) && (self.future || !scheduled)
+    }
+}
+
 impl Site {
     /// Assembles the site. Problems that need the whole site (a story that
     /// does not exist) are returned as diagnostics.
@@ -161,7 +168,7 @@ impl Site {
 
         let mut held_back = HeldBack::default();
         briefings.retain(|b| {
-            let keep = (include.drafts || !b.draft) && (include.future || !b.scheduled);
+            let keep = include.admits(b.draft, b.scheduled);
             if !keep {
                 if b.draft {
                     held_back.drafts += 1;

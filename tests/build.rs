@@ -341,6 +341,33 @@ fn tag_author_and_company_lists_are_cut_into_pages() {
 }
 
 #[test]
+fn an_unknown_story_is_shown_in_its_file() {
+    // Found once every briefing is enriched, when a build has let go of
+    // the files' text: the briefing that names it keeps its own.
+    let site = TestSite::empty();
+    site.write(
+        "content/a.md",
+        "+++\ntitle = \"A\"\ndate = 2025-01-01\nstory = \"nope\"\n+++\nBody.\n",
+    );
+    site.write(
+        "content/b.md",
+        "+++\ntitle = \"B\"\ndate = 2025-01-02\n+++\nBody.\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("a.md:4:9: error: unknown story `nope`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("4 | story = \"nope\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn every_problem_is_reported_in_one_run() {
     let site = TestSite::empty();
     site.write(

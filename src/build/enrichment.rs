@@ -3,6 +3,7 @@
 //! or its briefing taken from the cache or the memo, then the site
 //! assembled.
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
@@ -17,7 +18,7 @@ use crate::enrich::Env;
 use crate::enrich::companies::{CompanyMatcher, KnownCompany};
 use crate::markdown::{self, LinkResolver};
 use crate::render::Key;
-use crate::render::sink::Hasher;
+use crate::render::sink::{Hasher, Sink};
 use crate::site::{Include, Site};
 use crate::source::{SourceFile, frontmatter};
 
@@ -42,7 +43,7 @@ pub(super) fn enrichment_key(config: &Config, options: &Options, known: &[KnownC
 /// Runs `f`, turning a panic into an error naming the file: one bad page
 /// never takes the build down silently.
 pub(super) fn guarded<T>(
-    file: &SourceFile,
+    shown: &Path,
     f: impl FnOnce() -> Result<T, Vec<Diagnostic>>,
 ) -> Result<T, Vec<Diagnostic>> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|panic| {
@@ -52,38 +53,53 @@ pub(super) fn guarded<T>(
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown cause".to_owned());
         let msg = format!("internal error while processing this file ({what}); please report it");
-        Err(vec![Diagnostic::error_file(&file.display_path, msg)])
+        Err(vec![Diagnostic::error_file(shown, msg)])
     })
 }
 
 /// Parses every file's front matter, except briefings whose file is the
 /// one a cached entry was made from. The company profiles come first: the
-/// cache's key depends on them.
-pub(super) fn parse_all<'f>(
-    (files, file_keys): (&'f [SourceFile], &[Key]),
+/// cache's key depends on them. Each file goes with what was parsed of it.
+pub(super) fn parse_all(
+    (files, file_keys): (Vec<SourceFile>, &[Key]),
     config: &Config,
     options: &Options,
     memo: Option<Memo>,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<Parsed<'f>>, reuse::Cache, Vec<KnownCompany>) {
+) -> (Vec<Parsed>, reuse::Cache, Vec<KnownCompany>) {
     use crate::source::Kind;
-    let parse = |file: &'f SourceFile| -> Result<Parsed<'f>, Vec<Diagnostic>> {
-        guarded(file, || {
+    type Slot = Option<Result<Parsed, Vec<Diagnostic>>>;
+    let parse = |file: SourceFile| -> Result<Parsed, Vec<Diagnostic>> {
+        let shown = file.display_path.clone();
+        guarded(&shown, || {
             Ok(match file.kind {
-                Kind::Briefing => Parsed::Briefing(file, Box::new(frontmatter::parse(file)?)),
-                Kind::Page => Parsed::Page(file, frontmatter::parse(file)?),
-                Kind::Company => Parsed::Company(file, frontmatter::parse(file)?),
-                Kind::Story => Parsed::Story(file, frontmatter::parse(file)?),
+                Kind::Briefing => {
+                    let matter = Box::new(frontmatter::parse(&file)?);
+                    Parsed::Briefing(file, matter)
+                }
+                Kind::Page => {
+                    let matter = frontmatter::parse(&file)?;
+                    Parsed::Page(file, matter)
+                }
+                Kind::Company => {
+                    let matter = frontmatter::parse(&file)?;
+                    Parsed::Company(file, matter)
+                }
+                Kind::Story => {
+                    let matter = frontmatter::parse(&file)?;
+                    Parsed::Story(file, matter)
+                }
             })
         })
     };
-    let mut slots: Vec<Option<Result<Parsed<'f>, Vec<Diagnostic>>>> =
-        files.iter().map(|_| None).collect();
-    let others: Vec<(usize, Result<Parsed<'f>, Vec<Diagnostic>>)> = files
-        .par_iter()
+    // Each file, until it is parsed (or taken with its cached entry).
+    let mut files: Vec<Option<SourceFile>> = files.into_iter().map(Some).collect();
+    let mut slots: Vec<Slot> = files.iter().map(|_| None).collect();
+    let others: Vec<(usize, Result<Parsed, Vec<Diagnostic>>)> = files
+        .par_iter_mut()
         .enumerate()
-        .filter(|(_, f)| f.kind != Kind::Briefing)
-        .map(|(i, f)| (i, parse(f)))
+        .filter(|(_, f)| f.as_ref().is_some_and(|f| f.kind != Kind::Briefing))
+        .filter_map(|(i, f)| Some((i, parse(f.take()?))))
         .collect();
     let known: Vec<KnownCompany> = others
         .iter()
@@ -106,23 +122,23 @@ pub(super) fn parse_all<'f>(
         (None, None) => reuse::Cache::none(global),
     };
     let mut unparsed = Vec::new();
-    for (i, file) in files.iter().enumerate() {
-        if file.kind != Kind::Briefing {
+    for (i, slot) in files.iter_mut().enumerate() {
+        let Some(file) = slot.take() else {
             continue;
-        }
-        match cache.take(file, file_keys[i]) {
+        };
+        match cache.take(&file, file_keys[i]) {
             Some(entry) => slots[i] = Some(Ok(Parsed::Cached(file, Box::new(entry)))),
-            None => unparsed.push(i),
+            None => unparsed.push((i, file)),
         }
     }
-    let briefings: Vec<(usize, Result<Parsed<'f>, Vec<Diagnostic>>)> = unparsed
+    let briefings: Vec<(usize, Result<Parsed, Vec<Diagnostic>>)> = unparsed
         .into_par_iter()
-        .map(|i| (i, parse(&files[i])))
+        .map(|(i, file)| (i, parse(file)))
         .collect();
     for (i, p) in briefings {
         slots[i] = Some(p);
     }
-    let mut parsed = Vec::with_capacity(files.len());
+    let mut parsed = Vec::with_capacity(slots.len());
     for r in slots.into_iter().flatten() {
         match r {
             Ok(p) => parsed.push(p),
@@ -177,16 +193,38 @@ pub(super) fn env<'a>(
 /// saves the cache, and assembles the site.
 pub(super) fn enrich_all(
     config: &Config,
-    (parsed, cache, known): (Vec<Parsed<'_>>, reuse::Cache, &[KnownCompany]),
+    (parsed, cache, known): (Vec<Parsed>, reuse::Cache, &[KnownCompany]),
     routes: &Routes,
     options: &Options,
-    diags: &mut Vec<Diagnostic>,
-    timings: &mut Timings,
+    (sink, diags, timings): (&dyn Sink, &mut Vec<Diagnostic>, &mut Timings),
 ) -> (Option<Site>, Learned) {
     let companies = CompanyMatcher::new(known);
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let env = env(config, routes, &companies, now);
     let global = cache.global();
+    let include = Include {
+        drafts: options.drafts,
+        future: options.future,
+    };
+    let stories: HashSet<&str> = parsed
+        .iter()
+        .filter(|p| matches!(p, Parsed::Story(..)))
+        .filter_map(|p| routes.of(&p.file().content_path).map(|(slug, _)| slug))
+        .collect();
+    // A lean build hands each briefing's Markdown twin to the sink as soon
+    // as the briefing is known, then lets the file's text go: nothing
+    // after enrichment reads it but a message about a story that does not
+    // exist, and ten thousand files are held no longer than they must be.
+    let let_go = |b: &mut crate::enrich::Briefing| {
+        let known_story = b.story.as_deref().is_none_or(|s| stories.contains(s));
+        if !options.lean || !known_story {
+            return;
+        }
+        if include.admits(b.draft, b.scheduled) {
+            crate::output::llms::render_twin(config, b, sink);
+        }
+        b.origin.file.forget_text();
+    };
     // A briefing with what it is cached with, and whether this build
     // enriched it (rather than taking it from the cache).
     type Outcome = (
@@ -198,10 +236,11 @@ pub(super) fn enrich_all(
         .filter_map(|p| {
             let file = p.file();
             let (slug, url) = routes.of(&file.content_path)?;
+            let (path, shown) = (file.content_path.clone(), file.display_path.clone());
             // What a briefing is cached with (its text key is known already
             // when it came from the cache).
             let raw = match &p {
-                Parsed::Briefing(_, m) => Some((
+                Parsed::Briefing(file, m) => Some((
                     m.matter.title.clone(),
                     m.matter.slug.clone(),
                     reuse::text_key(global, file),
@@ -211,7 +250,7 @@ pub(super) fn enrich_all(
             };
             let reusable = |lookups| {
                 raw.map(|(title, slug, text_key)| reuse::Reusable {
-                    path: file.content_path.clone(),
+                    path: path.clone(),
                     text_key,
                     lookups,
                     title,
@@ -226,8 +265,10 @@ pub(super) fn enrich_all(
                         ..
                     } = *entry;
                     briefing.scheduled = briefing.date.zoned.timestamp() > env.now;
-                    let item = route::Enriched::Briefing(Box::new(briefing));
                     let kept = reusable(lookups).map(|r| (r, false));
+                    briefing.digest = kept.as_ref().map(|(r, _)| r.digest(&briefing));
+                    let_go(&mut briefing);
+                    let item = route::Enriched::Briefing(Box::new(briefing));
                     return Some((Ok((item, Vec::new())), kept));
                 }
                 p => p,
@@ -237,13 +278,15 @@ pub(super) fn enrich_all(
                 resolver: &recording,
                 ..env
             };
-            let mut result = guarded(file, || p.enrich(slug.to_owned(), url.to_owned(), &local));
-            if let Ok((route::Enriched::Briefing(b), _)) = &mut result
-                && options.lean
-            {
-                lighten(b);
-            }
+            let mut result = guarded(&shown, || p.enrich(slug.to_owned(), url.to_owned(), &local));
             let kept = reusable(recording.into_lookups()).map(|r| (r, true));
+            if let Ok((route::Enriched::Briefing(b), _)) = &mut result {
+                b.digest = kept.as_ref().map(|(r, _)| r.digest(b));
+                if options.lean {
+                    lighten(b);
+                    let_go(b);
+                }
+            }
             Some((result, kept))
         })
         .collect();
@@ -259,8 +302,7 @@ pub(super) fn enrich_all(
                 let clean = warnings.is_empty();
                 diags.extend(warnings);
                 match item {
-                    route::Enriched::Briefing(mut b) => {
-                        b.digest = kept.as_ref().map(|(r, _)| r.digest(&b));
+                    route::Enriched::Briefing(b) => {
                         cacheable.push(kept.filter(|_| clean));
                         briefings.push(*b);
                     }
@@ -293,10 +335,6 @@ pub(super) fn enrich_all(
         .filter(|b| b.scheduled)
         .map(|b| b.date.zoned.timestamp())
         .min();
-    let include = Include {
-        drafts: options.drafts,
-        future: options.future,
-    };
     let learned = Learned {
         next_due,
         reusable,

@@ -151,7 +151,7 @@ impl Live {
             return None;
         }
         for &i in &indices {
-            crate::output::llms::render_twin(&self.site, &self.site.briefings[i], sink);
+            crate::output::llms::render_twin(&self.site.config, &self.site.briefings[i], sink);
             if options.lean {
                 self.site.briefings[i].origin.file.forget_text();
             }
@@ -224,8 +224,8 @@ impl Live {
         let (slug, url) = self.tools.routes.of(&file.content_path)?;
         let recording = reuse::Recording::new(&self.tools.routes);
         let env = enrichment::env(&self.site.config, &recording, &self.tools.companies, now);
-        let parsed = Parsed::Briefing(&file, Box::new(matter));
-        let (enriched, warnings) = enrichment::guarded(&file, || {
+        let parsed = Parsed::Briefing(file.clone(), Box::new(matter));
+        let (enriched, warnings) = enrichment::guarded(&file.display_path, || {
             parsed.enrich(slug.to_owned(), url.to_owned(), &env)
         })
         .ok()?;

@@ -37,18 +37,18 @@ const RESERVED: &[&str] = &[
 ];
 
 /// A content file with its parsed front matter.
-pub enum Parsed<'f> {
+pub enum Parsed {
     /// A briefing.
-    Briefing(&'f SourceFile, Box<Matter<BriefingMatter>>),
+    Briefing(SourceFile, Box<Matter<BriefingMatter>>),
     /// A briefing whose file is the one a cached entry was made from: its
     /// front matter is parsed only if the entry turns out not to be usable.
-    Cached(&'f SourceFile, Box<super::reuse::Entry>),
+    Cached(SourceFile, Box<super::reuse::Entry>),
     /// A standalone page.
-    Page(&'f SourceFile, Matter<PageMatter>),
+    Page(SourceFile, Matter<PageMatter>),
     /// A company profile.
-    Company(&'f SourceFile, Matter<CompanyMatter>),
+    Company(SourceFile, Matter<CompanyMatter>),
     /// A story intro.
-    Story(&'f SourceFile, Matter<StoryMatter>),
+    Story(SourceFile, Matter<StoryMatter>),
 }
 
 /// A content file after enrichment.
@@ -63,9 +63,9 @@ pub enum Enriched {
     Story(Story),
 }
 
-impl<'f> Parsed<'f> {
+impl Parsed {
     /// The file.
-    pub fn file(&self) -> &'f SourceFile {
+    pub fn file(&self) -> &SourceFile {
         match self {
             Parsed::Briefing(f, _)
             | Parsed::Cached(f, _)
@@ -84,18 +84,18 @@ impl<'f> Parsed<'f> {
             r.map(|(item, warnings)| (f(item), warnings))
         }
         match self {
-            Parsed::Briefing(f, m) => wrap(enrich::briefing(f, *m, slug, url, env), |b| {
+            Parsed::Briefing(f, m) => wrap(enrich::briefing(&f, *m, slug, url, env), |b| {
                 Enriched::Briefing(Box::new(b))
             }),
-            Parsed::Cached(f, _) => match crate::source::frontmatter::parse(f) {
+            Parsed::Cached(f, _) => match crate::source::frontmatter::parse(&f) {
                 Ok(m) => Parsed::Briefing(f, Box::new(m)).enrich(slug, url, env),
                 Err(errors) => Err(errors),
             },
-            Parsed::Page(f, m) => wrap(sections::page(f, m, slug, url, env), Enriched::Page),
+            Parsed::Page(f, m) => wrap(sections::page(&f, m, slug, url, env), Enriched::Page),
             Parsed::Company(f, m) => {
-                wrap(sections::company(f, m, slug, url, env), Enriched::Company)
+                wrap(sections::company(&f, m, slug, url, env), Enriched::Company)
             }
-            Parsed::Story(f, m) => wrap(sections::story(f, m, slug, url, env), Enriched::Story),
+            Parsed::Story(f, m) => wrap(sections::story(&f, m, slug, url, env), Enriched::Story),
         }
     }
 
@@ -155,7 +155,7 @@ pub struct Routes {
 impl Routes {
     /// Decides every file's slug and URL, reporting unusable slugs and
     /// collisions.
-    pub fn assign(config: &Config, parsed: &[Parsed<'_>], diags: &mut Vec<Diagnostic>) -> Routes {
+    pub fn assign(config: &Config, parsed: &[Parsed], diags: &mut Vec<Diagnostic>) -> Routes {
         let mut routes = Routes::default();
         let mut owner: HashMap<String, &SourceFile> = HashMap::new();
         for p in parsed {

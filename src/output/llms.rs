@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::config::Config;
 use crate::enrich::Briefing;
 use crate::render::sink::Hasher;
 use crate::render::{Key, OutputFile, Sink};
@@ -26,15 +27,15 @@ pub fn render(site: &Site) -> Vec<OutputFile> {
 pub fn render_twins(site: &Site, sink: &dyn Sink) {
     site.briefings
         .par_iter()
-        .for_each(|b| render_twin(site, b, sink));
+        .for_each(|b| render_twin(&site.config, b, sink));
 }
 
 /// The Markdown twin of `b`, handed to `sink` unless the sink holds it.
-pub fn render_twin(site: &Site, b: &Briefing, sink: &dyn Sink) {
-    let path = twin_path(site, b);
-    let key = twin_key(site, b);
+pub fn render_twin(config: &Config, b: &Briefing, sink: &dyn Sink) {
+    let path = twin_path(config, b);
+    let key = twin_key(config, b);
     if !sink.unchanged(&path, key) {
-        let bytes = twin(site, b).into_bytes();
+        let bytes = twin(config, b).into_bytes();
         sink.put(OutputFile { path, bytes }, key);
     }
 }
@@ -50,19 +51,19 @@ pub fn render_index(site: &Site, sink: &dyn Sink) {
 /// Everything a twin is made from: the briefing's metadata, its Markdown
 /// (the file's body and the ranges cut from it) and the site's URL. The
 /// briefing's digest, when known, stands for all three.
-fn twin_key(site: &Site, b: &Briefing) -> Key {
+fn twin_key(config: &Config, b: &Briefing) -> Key {
     if let Some(digest) = b.digest {
         return Hasher::new(digest).bytes(b"twin").finish();
     }
     let mut h = Hasher::new(0);
-    h.value(&twin_matter(site, b));
+    h.value(&twin_matter(config, b));
     h.bytes(crate::enrich::parsed_body(&b.origin).as_bytes());
     h.value(&b.promoted);
     h.finish()
 }
 
-fn twin_path(site: &Site, b: &Briefing) -> String {
-    let dir = b.url.strip_prefix(&site.config.base_path).unwrap_or(&b.url);
+fn twin_path(config: &Config, b: &Briefing) -> String {
+    let dir = b.url.strip_prefix(&config.base_path).unwrap_or(&b.url);
     format!("{dir}index.md")
 }
 
@@ -202,12 +203,12 @@ fn lines(texts: &[String]) -> Vec<Line<'_>> {
     texts.iter().map(|t| line(t)).collect()
 }
 
-fn twin_matter<'b>(site: &Site, b: &'b Briefing) -> TwinMatter<'b> {
+fn twin_matter<'b>(config: &Config, b: &'b Briefing) -> TwinMatter<'b> {
     TwinMatter {
         title: line(&b.title),
         date: &b.date.view.iso,
         updated: b.updated.as_ref().map(|d| d.view.iso.as_str()),
-        url: site.config.absolute(&b.url),
+        url: config.absolute(&b.url),
         authors: lines(&b.authors),
         summary: line(&b.summary),
         takeaway: b.takeaway.as_deref().map(line),
@@ -227,9 +228,9 @@ fn twin_matter<'b>(site: &Site, b: &'b Briefing) -> TwinMatter<'b> {
     }
 }
 
-fn twin(site: &Site, b: &Briefing) -> String {
+fn twin(config: &Config, b: &Briefing) -> String {
     // Every value is on one line (`Line`), so no line can end the front matter.
-    let front = toml::to_string(&twin_matter(site, b)).unwrap_or_default();
+    let front = toml::to_string(&twin_matter(config, b)).unwrap_or_default();
     let title = link_text(&b.title);
     let markdown = b.body_markdown();
     let body = markdown.trim();
