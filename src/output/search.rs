@@ -101,17 +101,23 @@ pub fn render_to(site: &Site, sink: &dyn crate::render::Sink) {
         };
     }
     let key = h.finish();
-    if !sink.unchanged(PATH, key) {
-        sink.put_parts(PATH.to_owned(), json_array(&entries, made_or_kept), key);
+    if sink.unchanged(PATH, key) {
+        return;
     }
-}
-
-/// The entry made now, or else the one the build kept.
-fn made_or_kept<'a>((b, made): &'a (&'a Briefing, Option<String>)) -> Cow<'a, str> {
-    match made {
-        Some(made) => Cow::Borrowed(made.as_str()),
-        None => entry_of(b),
-    }
+    // Each entry made now is let go as soon as it is copied into its run:
+    // the entries and the index are never held whole side by side.
+    let mut entries = entries;
+    let runs: Vec<Bytes> = entries
+        .par_chunks_mut(CHUNK)
+        .map(|run| {
+            let taken = run.iter_mut().map(|(b, made)| match made.take() {
+                Some(made) => Cow::Owned(made),
+                None => entry_of(b),
+            });
+            Bytes::from(joined(taken))
+        })
+        .collect();
+    sink.put_parts(PATH.to_owned(), array_of(&runs), key);
 }
 
 /// The entry of `b`, as the build made it or made now.
@@ -140,16 +146,15 @@ fn json_array<'a, T: Sync>(
 ) -> Vec<Bytes> {
     let runs: Vec<Bytes> = items
         .par_chunks(CHUNK)
-        .map(|run| Bytes::from(joined(run, &entry)))
+        .map(|run| Bytes::from(joined(run.iter().map(&entry))))
         .collect();
     array_of(&runs)
 }
 
-/// The entries of `run`, comma-separated.
-fn joined<'a, T>(run: &'a [T], entry: impl Fn(&'a T) -> Cow<'a, str>) -> Vec<u8> {
+/// The entries of a run, comma-separated (empty ones left out).
+fn joined<'a>(entries: impl Iterator<Item = Cow<'a, str>>) -> Vec<u8> {
     let mut part = Vec::new();
-    for item in run {
-        let entry = entry(item);
+    for entry in entries {
         if entry.is_empty() {
             continue;
         }
@@ -199,7 +204,7 @@ impl Runs {
     fn of<'a, T: Sync>(items: &'a [T], entry: impl Fn(&'a T) -> Cow<'a, str> + Sync) -> Runs {
         let runs = items
             .par_chunks(CHUNK)
-            .map(|run| Runs::keyed(joined(run, &entry)))
+            .map(|run| Runs::keyed(joined(run.iter().map(&entry))))
             .collect();
         Runs { runs }
     }
@@ -213,7 +218,7 @@ impl Runs {
         for &i in indices {
             let at = i / CHUNK;
             let end = ((at + 1) * CHUNK).min(items.len());
-            self.runs[at] = Runs::keyed(joined(&items[at * CHUNK..end], &entry));
+            self.runs[at] = Runs::keyed(joined(items[at * CHUNK..end].iter().map(&entry)));
         }
     }
 
