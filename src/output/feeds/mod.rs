@@ -16,7 +16,8 @@ use serde::Serialize;
 
 use crate::enrich::{Briefing, Date};
 use crate::escape::{self, Xml};
-use crate::render::OutputFile;
+use crate::render::sink::Hasher;
+use crate::render::{Key, OutputFile};
 use crate::site::Site;
 
 /// One feed: which briefings, under which title, at which path.
@@ -82,24 +83,65 @@ pub fn render_lists_of(site: &Site, sink: &dyn crate::render::Sink, indices: &[u
     render_scopes(site, listing, sink);
 }
 
+/// The three feed files of a scope, by name.
+const FILES: [&str; 3] = ["atom.xml", "rss.xml", "feed.json"];
+
 fn render_scopes(site: &Site, scopes: Vec<Scope>, sink: &dyn crate::render::Sink) {
+    let file_key = |scope: Option<Key>, name: &str| {
+        scope.map(|k| Hasher::new(k).bytes(name.as_bytes()).finish())
+    };
+    // Each scope with its key and, for each file, whether the sink holds
+    // it made from the same briefings: a scope whose three files it holds
+    // is not rendered again.
+    let todo: Vec<(Scope, Option<Key>, [bool; 3])> = scopes
+        .into_iter()
+        .filter_map(|scope| {
+            let key = scope_key(site, &scope);
+            let kept = FILES.map(|name| {
+                file_key(key, name)
+                    .is_some_and(|k| sink.unchanged(&format!("{}{name}", scope.folder), k))
+            });
+            (!kept.iter().all(|&k| k)).then_some((scope, key, kept))
+        })
+        .collect();
+    let scopes: Vec<&Scope> = todo.iter().map(|(scope, _, _)| scope).collect();
     let entries = Entries::render(site, &scopes);
-    scopes.par_iter().for_each(|scope| {
+    todo.par_iter().for_each(|(scope, key, kept)| {
         let feed = Feed {
             site,
             scope,
             entries: &entries,
         };
-        for (path, text) in [
-            (format!("{}atom.xml", scope.folder), feed.atom()),
-            (format!("{}rss.xml", scope.folder), feed.rss()),
-            (format!("{}feed.json", scope.folder), feed.json()),
-        ] {
+        for (name, _) in FILES.iter().zip(kept).filter(|(_, kept)| !**kept) {
+            let text = match *name {
+                "atom.xml" => feed.atom(),
+                "rss.xml" => feed.rss(),
+                _ => feed.json(),
+            };
             let bytes = text.into_bytes();
-            let key = crate::render::sink::key_of_bytes(&bytes);
+            let key =
+                file_key(*key, name).unwrap_or_else(|| crate::render::sink::key_of_bytes(&bytes));
+            let path = format!("{}{name}", scope.folder);
             sink.put(OutputFile { path, bytes }, key);
         }
     });
+}
+
+/// What a scope's feeds are made from, when every briefing they list
+/// carries its digest, which stands for the briefing, the site's settings
+/// and the program: the scope and those digests. `None` (render them)
+/// for a scope without briefings, or with one whose digest is unknown.
+fn scope_key(site: &Site, scope: &Scope) -> Option<Key> {
+    if scope.items.is_empty() {
+        return None;
+    }
+    let mut h = Hasher::new(0);
+    h.bytes(b"feeds");
+    h.value(&(&scope.title, &scope.folder, &scope.page_url));
+    for &i in &scope.items {
+        h.value(&site.briefings[i].digest?);
+    }
+    Some(h.finish())
 }
 
 /// One briefing as an entry of each feed format, ready to be copied into
@@ -123,7 +165,7 @@ struct Entries {
 }
 
 impl Entries {
-    fn render(site: &Site, scopes: &[Scope]) -> Self {
+    fn render(site: &Site, scopes: &[&Scope]) -> Self {
         let mut indices: Vec<usize> = scopes
             .iter()
             .flat_map(|s| s.items.iter().copied())
