@@ -180,8 +180,8 @@ impl Site {
         });
         // Newest first; ties broken by title then path, so order never depends
         // on the file system or thread scheduling.
-        // Sorted by index, then moved once: a briefing is large, and a sort
-        // would move each of ten thousand a dozen times.
+        // Sorted by index, then put in that order in place: a briefing is
+        // large, and a sort would move each of ten thousand a dozen times.
         let published: Vec<jiff::Timestamp> =
             briefings.iter().map(|b| b.date.zoned.timestamp()).collect();
         let mut order: Vec<usize> = (0..briefings.len()).collect();
@@ -192,8 +192,8 @@ impl Site {
                 .then_with(|| a.title.cmp(&b.title))
                 .then_with(|| a.origin.file.content_path.cmp(&b.origin.file.content_path))
         });
-        let mut slots: Vec<Option<Briefing>> = briefings.into_iter().map(Some).collect();
-        let briefings: Vec<Briefing> = order.iter().filter_map(|&i| slots[i].take()).collect();
+        let mut briefings = briefings;
+        reorder(&mut briefings, order);
         pages.retain(|p| include.drafts || !p.draft);
         pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title)));
 
@@ -373,8 +373,8 @@ fn company_entries<'b>(
             .cmp(&b.name.to_lowercase())
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    let mut slots: Vec<Option<CompanyEntry>> = entries.into_iter().map(Some).collect();
-    let sorted: Vec<CompanyEntry> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    let mut sorted = entries;
+    reorder(&mut sorted, order);
     let mut index: HashMap<String, usize> = sorted
         .iter()
         .enumerate()
@@ -424,4 +424,55 @@ fn story_entries(
         .map(|(i, e)| (e.story.slug.clone(), i))
         .collect();
     (entries, index)
+}
+
+/// Puts `items` in `order`: position k gets the item that was at
+/// `order[k]` (a permutation of the positions). Each cycle of the
+/// permutation is followed with swaps, so every item moves about once and
+/// nothing is allocated.
+fn reorder<T>(items: &mut [T], mut order: Vec<usize>) {
+    debug_assert_eq!(items.len(), order.len());
+    for start in 0..items.len() {
+        let mut k = start;
+        // Positions already in place point at themselves.
+        while order[k] != k {
+            let from = order[k];
+            order[k] = k;
+            if from == start {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reorder_puts_each_item_where_the_order_says() {
+        fn check(order: Vec<usize>) {
+            let mut items: Vec<usize> = (0..order.len()).map(|i| i * 10).collect();
+            let expected: Vec<usize> = order.iter().map(|&i| i * 10).collect();
+            super::reorder(&mut items, order.clone());
+            assert_eq!(items, expected, "{order:?}");
+        }
+        fn every(prefix: Vec<usize>, n: usize) {
+            if prefix.len() == n {
+                return check(prefix);
+            }
+            for i in (0..n).filter(|i| !prefix.contains(i)) {
+                let mut next = prefix.clone();
+                next.push(i);
+                every(next, n);
+            }
+        }
+        // Every permutation of up to six, then long cycles.
+        for n in 0..=6 {
+            every(Vec::new(), n);
+        }
+        check((1..1000).chain([0]).collect());
+        check((0..1000).rev().collect());
+        check((0..1000).map(|i| (i * 7) % 1000).collect());
+    }
 }

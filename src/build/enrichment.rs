@@ -290,9 +290,11 @@ pub(super) fn enrich_all(
             Some((result, kept))
         })
         .collect();
-    let mut briefings = Vec::new();
+    // Sized once: a briefing is large, and ten thousand of them would be
+    // copied again each time a growing list doubled.
+    let mut briefings = Vec::with_capacity(results.len());
     // What each briefing may be cached with, if it may.
-    let mut cacheable = Vec::new();
+    let mut cacheable = Vec::with_capacity(results.len());
     let mut pages = Vec::new();
     let mut company_list = Vec::new();
     let mut stories = Vec::new();
