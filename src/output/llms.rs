@@ -118,6 +118,7 @@ fn llms_txt(site: &Site) -> String {
             )
         })
         .collect();
+    out.reserve(lines.iter().map(String::len).sum::<usize>() + 4096);
     lines.iter().for_each(|line| out.push_str(line));
     if !site.stories.is_empty() {
         out.push_str("\n## Story threads\n\n");

@@ -151,13 +151,13 @@ fn json_array<'a, T: Sync>(
     array_of(&runs)
 }
 
-/// The entries of a run, comma-separated (empty ones left out).
+/// The entries of a run, comma-separated (empty ones left out), in a
+/// buffer sized once.
 fn joined<'a>(entries: impl Iterator<Item = Cow<'a, str>>) -> Vec<u8> {
-    let mut part = Vec::new();
-    for entry in entries {
-        if entry.is_empty() {
-            continue;
-        }
+    let entries: Vec<Cow<'a, str>> = entries.filter(|entry| !entry.is_empty()).collect();
+    let len: usize = entries.iter().map(|entry| entry.len() + 1).sum();
+    let mut part = Vec::with_capacity(len);
+    for entry in &entries {
         if !part.is_empty() {
             part.push(b',');
         }
