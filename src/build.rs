@@ -222,7 +222,6 @@ pub fn build_to(
         return Err(finish(diags));
     }
     timings.lap("render");
-    release_freed_memory();
     let put = |file: OutputFile| {
         let key = key_of_bytes(&file.bytes);
         sink.put(file, key);
@@ -316,17 +315,6 @@ fn inputs(
 fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     crate::diag::sort(&mut diags);
     diags
-}
-
-/// Hands memory freed by the stage that just ended back to the system, on
-/// every thread of the pool: the stages after it then start from what the
-/// build holds, not from what it held. A few milliseconds, and a lower peak.
-fn release_freed_memory() {
-    // SAFETY: `mi_collect` only returns free memory of the calling thread's
-    // heap to the system; it is safe to call at any time, and does nothing
-    // when mimalloc is not the allocator in use.
-    rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(true) });
-    unsafe { libmimalloc_sys::mi_collect(true) };
 }
 
 /// The syntax set is costly to load: once per process, shared by every

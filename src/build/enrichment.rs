@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::reuse;
 use super::route::{self, Parsed, Routes};
-use super::{Memo, Options, Timings, highlighter, release_freed_memory};
+use super::{Memo, Options, Timings, highlighter};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::enrich::Env;
@@ -317,7 +317,6 @@ pub(super) fn enrich_all(
         }
     }
     timings.lap("markdown+enrich");
-    release_freed_memory();
     let current: Vec<(&reuse::Reusable, &crate::enrich::Briefing, bool)> = briefings
         .iter()
         .zip(&cacheable)
@@ -331,7 +330,6 @@ pub(super) fn enrich_all(
     drop(current);
     let reusable: Vec<reuse::Reusable> = cacheable.into_iter().flatten().map(|(r, _)| r).collect();
     timings.lap("cache");
-    release_freed_memory();
     let next_due = briefings
         .iter()
         .filter(|b| b.scheduled)
