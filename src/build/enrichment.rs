@@ -206,7 +206,7 @@ pub(super) fn enrich_all(
         drafts: options.drafts,
         future: options.future,
     };
-    let stories: HashSet<&str> = parsed
+    let story_slugs: HashSet<&str> = parsed
         .iter()
         .filter(|p| matches!(p, Parsed::Story(..)))
         .filter_map(|p| routes.of(&p.file().content_path).map(|(slug, _)| slug))
@@ -216,7 +216,7 @@ pub(super) fn enrich_all(
     // after enrichment reads it but a message about a story that does not
     // exist, and ten thousand files are held no longer than they must be.
     let let_go = |b: &mut crate::enrich::Briefing| {
-        let known_story = b.story.as_deref().is_none_or(|s| stories.contains(s));
+        let known_story = b.story.as_deref().is_none_or(|s| story_slugs.contains(s));
         if !options.lean || !known_story {
             return;
         }

@@ -4,6 +4,7 @@
 mod cards;
 pub mod jsonld;
 pub mod pages;
+mod paginate;
 pub mod sink;
 pub mod view;
 

@@ -2,6 +2,7 @@
 
 use rayon::prelude::*;
 
+use super::paginate::paginate;
 use super::view::*;
 use super::{Renderer, Sink, jsonld};
 use crate::diag::Diagnostic;
@@ -76,49 +77,6 @@ pub fn render_briefings(
     with_pages(site, renderer, assets, sink, false, |pages| {
         all_or_errors(indices.iter().map(|&i| pages.briefing(i)).collect())
     })
-}
-
-/// One page of a paginated list of briefings.
-struct ListPage<'i> {
-    /// Its site-relative URL.
-    url: String,
-    /// The briefings on it (indices into [`Site::briefings`]).
-    items: &'i [usize],
-    /// Where it stands among the list's pages.
-    pagination: PaginationView,
-}
-
-/// `items` cut into pages of `per`: the first page at `first_url` (a
-/// site-relative folder URL, ending in `/`), page N at `first_url` +
-/// `page/N/`. An empty list is one empty page.
-fn paginate<'i>(first_url: &str, items: &'i [usize], per: usize) -> Vec<ListPage<'i>> {
-    let chunks: Vec<&[usize]> = if items.is_empty() {
-        vec![items]
-    } else {
-        items.chunks(per.max(1)).collect()
-    };
-    let total = chunks.len();
-    let url_of = |n: usize| match n {
-        1 => first_url.to_owned(),
-        n => format!("{first_url}page/{n}/"),
-    };
-    chunks
-        .into_iter()
-        .enumerate()
-        .map(|(k, items)| {
-            let n = k + 1;
-            ListPage {
-                url: url_of(n),
-                items,
-                pagination: PaginationView {
-                    current: n,
-                    total,
-                    previous_url: (n > 1).then(|| url_of(n - 1)),
-                    next_url: (n < total).then(|| url_of(n + 1)),
-                },
-            }
-        })
-        .collect()
 }
 
 fn all_or_errors(results: Vec<Result<(), Diagnostic>>) -> Result<(), Vec<Diagnostic>> {

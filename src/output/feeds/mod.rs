@@ -83,8 +83,16 @@ pub fn render_lists_of(site: &Site, sink: &dyn crate::render::Sink, indices: &[u
     render_scopes(site, listing, sink);
 }
 
-/// The three feed files of a scope, by name.
-const FILES: [&str; 3] = ["atom.xml", "rss.xml", "feed.json"];
+/// How one of a scope's feed files is printed.
+type Print = fn(&Feed<'_>) -> String;
+
+/// The three feed files of a scope: each file's name, and how it is
+/// printed.
+const FILES: [(&str, Print); 3] = [
+    ("atom.xml", |feed| feed.atom()),
+    ("rss.xml", |feed| feed.rss()),
+    ("feed.json", |feed| feed.json()),
+];
 
 fn render_scopes(site: &Site, scopes: Vec<Scope>, sink: &dyn crate::render::Sink) {
     let file_key = |scope: Option<Key>, name: &str| {
@@ -97,7 +105,7 @@ fn render_scopes(site: &Site, scopes: Vec<Scope>, sink: &dyn crate::render::Sink
         .into_iter()
         .filter_map(|scope| {
             let key = scope_key(site, &scope);
-            let kept = FILES.map(|name| {
+            let kept = FILES.map(|(name, _)| {
                 file_key(key, name)
                     .is_some_and(|k| sink.unchanged(&format!("{}{name}", scope.folder), k))
             });
@@ -112,13 +120,8 @@ fn render_scopes(site: &Site, scopes: Vec<Scope>, sink: &dyn crate::render::Sink
             scope,
             entries: &entries,
         };
-        for (name, _) in FILES.iter().zip(kept).filter(|(_, kept)| !**kept) {
-            let text = match *name {
-                "atom.xml" => feed.atom(),
-                "rss.xml" => feed.rss(),
-                _ => feed.json(),
-            };
-            let bytes = text.into_bytes();
+        for ((name, print), _) in FILES.iter().zip(kept).filter(|(_, kept)| !**kept) {
+            let bytes = print(&feed).into_bytes();
             let key =
                 file_key(*key, name).unwrap_or_else(|| crate::render::sink::key_of_bytes(&bytes));
             let path = format!("{}{name}", scope.folder);
