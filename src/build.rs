@@ -85,7 +85,12 @@ pub struct Timings {
     pub stages: Vec<(&'static str, Duration)>,
     /// Resident memory at the end of each stage, where known.
     pub memory: Vec<Option<u64>>,
+    /// CPU time the process spent in each stage (on every thread), where
+    /// known: against the wall time it tells how well the stage used the
+    /// cores.
+    pub cpu: Vec<Option<Duration>>,
     last: Option<Instant>,
+    last_cpu: Option<Duration>,
 }
 
 impl Timings {
@@ -93,7 +98,9 @@ impl Timings {
         Timings {
             stages: Vec::new(),
             memory: Vec::new(),
+            cpu: Vec::new(),
             last: Some(Instant::now()),
+            last_cpu: cpu_time(),
         }
     }
 
@@ -103,8 +110,27 @@ impl Timings {
         let since = self.last.unwrap_or(now);
         self.stages.push((name, now - since));
         self.memory.push(resident_bytes());
+        let cpu = cpu_time();
+        self.cpu
+            .push(cpu.zip(self.last_cpu).map(|(now, since)| now - since));
         self.last = Some(now);
+        self.last_cpu = cpu;
     }
+}
+
+/// CPU time the process has used so far, on every thread, where the system
+/// tells it.
+pub fn cpu_time() -> Option<Duration> {
+    #[cfg(target_os = "linux")]
+    {
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+        Some(Duration::new(
+            u64::try_from(t.tv_sec).ok()?,
+            u32::try_from(t.tv_nsec).ok()?,
+        ))
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
 }
 
 /// The process's resident memory now, where the system tells it (Linux).

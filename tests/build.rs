@@ -452,7 +452,8 @@ fn timings_name_every_stage() {
             run.stderr.lines().any(|l| {
                 let l = l.trim_start();
                 let ms = l.strip_prefix(stage).map(|rest| rest.trim_start());
-                // "render   12.3 ms", then the resident memory where known.
+                // "render   12.3 ms", then its CPU time and the resident
+                // memory where known.
                 ms.is_some_and(|ms| ms.split_once(" ms").is_some())
             }),
             "{stage}: {}",
@@ -460,7 +461,20 @@ fn timings_name_every_stage() {
         );
     }
     #[cfg(target_os = "linux")]
-    assert!(run.stderr.contains("MB)"), "{}", run.stderr);
+    {
+        assert!(run.stderr.contains("MB)"), "{}", run.stderr);
+        let render = run.stderr.lines().map(str::trim_start);
+        let render = render
+            .into_iter()
+            .find(|l| l.starts_with("render"))
+            .unwrap();
+        let cpu = render.split_once("cpu ").map(|(_, rest)| rest.trim_start());
+        assert!(
+            cpu.and_then(|c| c.split_once(" ms"))
+                .is_some_and(|(ms, _)| ms.parse::<f64>().is_ok()),
+            "{render}"
+        );
+    }
 }
 
 /// Every entry below `dir`: files with their bytes, folders and links.

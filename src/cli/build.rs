@@ -97,6 +97,7 @@ impl Args {
         print_diagnostics(&built.warnings);
         let warnings = super::format_diagnostics(&built.warnings, false);
         let writing = std::time::Instant::now();
+        let cpu_at_writing = crate::build::cpu_time();
         let incremental = writer.is_incremental();
         let counts = writer.counts();
         let mut manifest = writer.finish(staging)?;
@@ -115,20 +116,15 @@ impl Args {
             eprintln!("warning: {err:#}; the next build will be a clean one");
         }
         if self.timings {
-            let stages = built.timings.stages.iter().zip(&built.timings.memory);
-            for ((stage, took), memory) in stages {
-                eprintln!(
-                    "{stage:>24}  {:>8.1} ms{}",
-                    took.as_secs_f64() * 1e3,
-                    resident(*memory)
-                );
+            let t = &built.timings;
+            for (((stage, took), cpu), memory) in t.stages.iter().zip(&t.cpu).zip(&t.memory) {
+                eprintln!("{}", stage_line(stage, *took, *cpu, *memory));
             }
-            eprintln!(
-                "{:>24}  {:>8.1} ms{}",
-                "write",
-                writing.elapsed().as_secs_f64() * 1e3,
-                resident(crate::build::resident_bytes())
-            );
+            let cpu = crate::build::cpu_time()
+                .zip(cpu_at_writing)
+                .map(|(now, since)| now - since);
+            let memory = crate::build::resident_bytes();
+            eprintln!("{}", stage_line("write", writing.elapsed(), cpu, memory));
             let total = built.stamps.len();
             eprintln!(
                 "{:>24}  {} of {total} content files ({} known by their size and times)",
@@ -174,9 +170,21 @@ impl Args {
     }
 }
 
-/// `  (RSS 123 MB)` for `--timings`, or nothing where memory is not known.
-fn resident(bytes: Option<u64>) -> String {
-    bytes.map_or_else(String::new, |b| {
-        format!("  (resident {} MB)", b / 1_000_000)
-    })
+/// One line of `--timings`: the stage, its wall time, its CPU time (over
+/// all threads; up to the wall time times the cores) and the resident
+/// memory at its end, each where known.
+fn stage_line(
+    stage: &str,
+    took: std::time::Duration,
+    cpu: Option<std::time::Duration>,
+    memory: Option<u64>,
+) -> String {
+    let mut line = format!("{stage:>24}  {:>8.1} ms", took.as_secs_f64() * 1e3);
+    if let Some(cpu) = cpu {
+        line += &format!("  cpu {:>7.1} ms", cpu.as_secs_f64() * 1e3);
+    }
+    if let Some(b) = memory {
+        line += &format!("  (resident {} MB)", b / 1_000_000);
+    }
+    line
 }
