@@ -182,19 +182,53 @@ impl From<String> for SharedStr {
 
 /// Writes a cache file atomically (a temporary file renamed into place).
 pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    let body = postcard::to_stdvec(value)
+    write_sized(path, value, 0)
+}
+
+/// [`write`], for a value whose encoding takes about `capacity` bytes: the
+/// file is encoded straight into one buffer of that size, its stamp and
+/// checksum in front, rather than grown and copied.
+pub fn write_sized<T: Serialize>(path: &Path, value: &T, capacity: usize) -> Result<()> {
+    let mut head = Vec::with_capacity(HEADER + capacity);
+    head.extend_from_slice(MAGIC);
+    head.extend_from_slice(&identity().to_le_bytes());
+    // The checksum's place, filled once the body is encoded.
+    head.extend_from_slice(&[0; 16]);
+    let mut bytes = postcard::serialize_with_flavor(value, Appending(head))
         .with_context(|| format!("could not encode the cache file `{}`", path.display()))?;
-    let mut bytes = Vec::with_capacity(body.len() + 40);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&identity().to_le_bytes());
-    bytes.extend_from_slice(&crate::render::sink::key_of_bytes(&body).to_le_bytes());
-    bytes.extend_from_slice(&body);
+    let checksum = crate::render::sink::key_of_bytes(&bytes[HEADER..]);
+    bytes[HEADER - 16..HEADER].copy_from_slice(&checksum.to_le_bytes());
     if let Some(parent) = path.parent() {
         crate::fs::create_dir_all(parent)?;
     }
     let temporary = path.with_extension("tmp");
     crate::fs::write(&temporary, &bytes)?;
     crate::fs::rename(&temporary, path)
+}
+
+/// Bytes before a cache file's encoded value: [`MAGIC`], the program's
+/// [`identity`] and the value's checksum.
+const HEADER: usize = MAGIC.len() + 16 + 16;
+
+/// A postcard output that appends to the bytes it starts with.
+struct Appending(Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Appending {
+    type Output = Vec<u8>;
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<Vec<u8>> {
+        Ok(self.0)
+    }
 }
 
 /// Removes a cache file; a file that cannot be removed is reported, since

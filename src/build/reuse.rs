@@ -236,7 +236,13 @@ impl Cache {
                     (r.path.as_str(), entry)
                 })
                 .collect();
-            if let Err(err) = crate::cache::write(&bucket_path(dir, b), &(self.global, entries)) {
+            // Mostly the HTML and search entries, and some metadata.
+            let size: usize = entries
+                .iter()
+                .map(|(_, e)| e.html.len() + e.search.len() + 2048)
+                .sum();
+            let bucket = (self.global, entries);
+            if let Err(err) = crate::cache::write_sized(&bucket_path(dir, b), &bucket, size) {
                 failure
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
