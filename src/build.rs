@@ -45,6 +45,10 @@ pub struct Options {
     /// ids) as soon as a briefing is enriched: less memory and a smaller
     /// cache for `build` and `serve`.
     pub lean: bool,
+    /// Keep each briefing's search entry once the search index is made, so
+    /// that a later patch of the index joins them (`serve`). Otherwise they
+    /// go before the pages are rendered, which need the memory more.
+    pub keep_search_entries: bool,
 }
 
 /// A successful build.
@@ -233,7 +237,7 @@ pub fn build_to(
         (sink, &mut diags, &mut timings),
     );
     timings.lap("assemble");
-    let (site, renderer) = match (site, renderer) {
+    let (mut site, renderer) = match (site, renderer) {
         (Some(site), Some(renderer)) if !diags.iter().any(Diagnostic::is_error) => (site, renderer),
         (site, _) => {
             if let Some(site) = site {
@@ -242,6 +246,13 @@ pub fn build_to(
             return Err(finish(diags));
         }
     };
+    crate::output::search::render_to(&site, sink);
+    if !options.keep_search_entries {
+        for b in &mut site.briefings {
+            b.search_entry = None;
+        }
+    }
+    timings.lap("search");
     if let Err(errs) = crate::render::pages::render_all(&site, &renderer, &assets, sink) {
         diags.extend(errs);
         *salvage = Some(Memo::new(site.briefings, reusable, stamps));
@@ -264,8 +275,8 @@ pub fn build_to(
             bytes: Vec::new(),
         })
         .collect();
-    // The rest is made side by side: parts of it (the sitemap, writing the
-    // search index) run on one thread, and the other has work meanwhile.
+    // The rest is made side by side: the sitemap runs on one thread, and
+    // the other has the feeds and `llms.txt` meanwhile.
     rayon::join(
         || {
             crate::output::feeds::render_to(&site, sink);
@@ -275,13 +286,12 @@ pub fn build_to(
             crate::output::llms::render_index(&site, sink);
         },
         || {
-            crate::output::search::render_to(&site, sink);
             crate::output::crawlers::render(&site, &pages)
                 .into_iter()
                 .for_each(put);
         },
     );
-    timings.lap("feeds+sitemap+search");
+    timings.lap("feeds+sitemap");
     crate::diag::sort(&mut diags);
     Ok(Some(Built {
         site,

@@ -445,7 +445,8 @@ fn timings_name_every_stage() {
         "cache",
         "assemble",
         "render",
-        "feeds+sitemap+search",
+        "search",
+        "feeds+sitemap",
         "write",
     ] {
         assert!(

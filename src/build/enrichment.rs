@@ -283,6 +283,8 @@ pub(super) fn enrich_all(
             if let Ok((route::Enriched::Briefing(b), _)) = &mut result {
                 b.digest = kept.as_ref().map(|(r, _)| r.digest(b));
                 if options.lean {
+                    // Made once, here, for the cache and the search index.
+                    b.search_entry = Some(crate::output::search::entry_json(b).into());
                     lighten(b);
                     let_go(b);
                 }

@@ -44,6 +44,7 @@ impl Args {
             cache_dir: Some(crate::cache::dir_for(&output)),
             reuse: !self.no_cache,
             lean: true,
+            keep_search_entries: false,
         };
         crate::output::with_output(&output, |staging| {
             let previous = if self.no_cache {

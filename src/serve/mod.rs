@@ -71,6 +71,7 @@ pub fn run(root: &Path, settings: &Settings) -> anyhow::Result<()> {
         future: true,
         now: None,
         lean: true,
+        keep_search_entries: true,
         ..Options::default()
     };
 
