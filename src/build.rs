@@ -246,14 +246,26 @@ pub fn build_to(
             return Err(finish(diags));
         }
     };
-    crate::output::search::render_to(&site, sink);
-    if !options.keep_search_entries {
-        for b in &mut site.briefings {
-            b.search_entry = None;
-        }
+    // The search index is joined beside the pages, from the entries
+    // enrichment made; they are taken out of the briefings for it and,
+    // unless they are to be kept, let go as soon as it is written.
+    let entries: Vec<_> = site
+        .briefings
+        .iter_mut()
+        .map(|b| b.search_entry.take())
+        .collect();
+    let keep = options.keep_search_entries;
+    let (entries, rendered) = rayon::join(
+        || {
+            let entries = crate::output::search::render_to(&site.briefings, entries, sink);
+            keep.then_some(entries)
+        },
+        || crate::render::pages::render_all(&site, &renderer, &assets, sink),
+    );
+    for (b, entry) in site.briefings.iter_mut().zip(entries.into_iter().flatten()) {
+        b.search_entry = Some(entry);
     }
-    timings.lap("search");
-    if let Err(errs) = crate::render::pages::render_all(&site, &renderer, &assets, sink) {
+    if let Err(errs) = rendered {
         diags.extend(errs);
         *salvage = Some(Memo::new(site.briefings, reusable, stamps));
         return Err(finish(diags));

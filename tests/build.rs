@@ -445,7 +445,6 @@ fn timings_name_every_stage() {
         "cache",
         "assemble",
         "render",
-        "search",
         "feeds+sitemap",
         "write",
     ] {

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::cache::SharedStr;
 use crate::enrich::Briefing;
 use crate::render::sink::Hasher;
 use crate::render::{Key, OutputFile};
@@ -81,43 +82,50 @@ pub fn render(site: &Site) -> OutputFile {
     }
 }
 
-/// The search index, handed to `sink` in the parts it is printed in.
+/// The search index of `briefings` (the site's, in its order), handed to
+/// `sink` in the parts it is printed in. `entries` holds each briefing's
+/// entry where it was made before (taken out of the briefings, so that the
+/// index can be joined while the pages are rendered from them); the others
+/// are made now. Returns every entry, for a caller that keeps them.
 ///
 /// The index is keyed by its entries, not printed to be keyed: when no
 /// entry changed (an edit below the part of the body it shows, say), the
 /// sink keeps the index it has without it being joined again.
-pub fn render_to(site: &Site, sink: &dyn crate::render::Sink) {
-    // Entries not made before are made once, for the key and the index.
-    let entries: Vec<(&Briefing, Option<String>)> = site
-        .briefings
+pub fn render_to(
+    briefings: &[Briefing],
+    entries: Vec<Option<SharedStr>>,
+    sink: &dyn crate::render::Sink,
+) -> Vec<SharedStr> {
+    let entries: Vec<SharedStr> = briefings
         .par_iter()
-        .map(|b| (b, b.search_entry.is_none().then(|| entry_json(b))))
+        .zip(entries)
+        .map(|(b, entry)| entry.unwrap_or_else(|| entry_json(b).into()))
         .collect();
-    let mut h = Hasher::new(0);
-    for (b, made) in &entries {
-        match (&b.search_entry, made) {
-            (Some(entry), _) => h.bytes(entry.as_bytes()),
-            (None, made) => h.bytes(made.as_deref().unwrap_or_default().as_bytes()),
-        };
-    }
-    let key = h.finish();
-    if sink.unchanged(PATH, key) {
-        return;
-    }
-    // Each entry made now is let go as soon as it is copied into its run:
-    // the entries and the index are never held whole side by side.
-    let mut entries = entries;
-    let runs: Vec<Bytes> = entries
-        .par_chunks_mut(CHUNK)
+    // Each run is keyed on its own thread, then the index by its runs' keys.
+    let run_keys: Vec<Key> = entries
+        .par_chunks(CHUNK)
         .map(|run| {
-            let taken = run.iter_mut().map(|(b, made)| match made.take() {
-                Some(made) => Cow::Owned(made),
-                None => entry_of(b),
-            });
-            Bytes::from(joined(taken))
+            let mut h = Hasher::new(0);
+            for entry in run {
+                h.bytes(entry.as_bytes());
+            }
+            h.finish()
         })
         .collect();
-    sink.put_parts(PATH.to_owned(), array_of(&runs), key);
+    let mut h = Hasher::new(0);
+    h.bytes(b"index");
+    for key in &run_keys {
+        h.value(key);
+    }
+    let key = h.finish();
+    if !sink.unchanged(PATH, key) {
+        let runs: Vec<Bytes> = entries
+            .par_chunks(CHUNK)
+            .map(|run| Bytes::from(joined(run.iter().map(|e| Cow::Borrowed(e.as_str())))))
+            .collect();
+        sink.put_parts(PATH.to_owned(), array_of(&runs), key);
+    }
+    entries
 }
 
 /// The entry of `b`, as the build made it or made now.
