@@ -149,9 +149,10 @@ impl Site {
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let story_slugs: Vec<&str> = stories.iter().map(|s| s.slug.as_str()).collect();
+        let known: foldhash::HashSet<&str> = story_slugs.iter().copied().collect();
         for b in &briefings {
             if let Some(story) = &b.story
-                && !story_slugs.contains(&story.as_str())
+                && !known.contains(story.as_str())
             {
                 let hint = crate::diag::closest(story, &story_slugs)
                     .map(|s| format!("; did you mean `{s}`?"))
@@ -197,18 +198,37 @@ impl Site {
         pages.retain(|p| include.drafts || !p.draft);
         pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title)));
 
-        let mut keys = Keys::default();
-        let (tags, tag_index) = terms(&config, "tags", &briefings, |b| &b.tags, &mut keys);
-        let (authors, author_index) =
-            terms(&config, "authors", &briefings, |b| &b.authors, &mut keys);
-        let (companies, company_index) = company_entries(&config, companies, &briefings, &mut keys);
-        let tag_index = tag_index.with_names(briefings.iter().flat_map(|b| &b.tags), &mut keys);
-        let author_index =
-            author_index.with_names(briefings.iter().flat_map(|b| &b.authors), &mut keys);
-        let company_index =
-            company_index.with_names(briefings.iter().flat_map(|b| &b.companies), &mut keys);
-        drop(keys);
-        let (stories, story_index) = story_entries(stories, &briefings);
+        // Tags, authors, companies and stories are gathered side by side:
+        // each reads every briefing, and none needs another.
+        let briefings_ref = &briefings;
+        let terms_of = |section: &str, names_of: fn(&Briefing) -> &Vec<String>| {
+            let mut keys = Keys::default();
+            let (list, index) = terms(&config, section, briefings_ref, names_of, &mut keys);
+            let names = briefings_ref.iter().flat_map(names_of);
+            (list, index.with_names(names, &mut keys))
+        };
+        let (((tags, tag_index), (authors, author_index)), ((companies, company_index), stories)) =
+            rayon::join(
+                || {
+                    rayon::join(
+                        || terms_of("tags", |b| &b.tags),
+                        || terms_of("authors", |b| &b.authors),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || {
+                            let mut keys = Keys::default();
+                            let (list, index) =
+                                company_entries(&config, companies, briefings_ref, &mut keys);
+                            let names = briefings_ref.iter().flat_map(|b| &b.companies);
+                            (list, index.with_names(names, &mut keys))
+                        },
+                        || story_entries(stories, briefings_ref),
+                    )
+                },
+            );
+        let (stories, story_index) = stories;
         Ok(Site {
             config,
             briefings,
@@ -394,16 +414,21 @@ fn story_entries(
     stories: Vec<Story>,
     briefings: &[Briefing],
 ) -> (Vec<StoryEntry>, HashMap<String, usize>) {
+    // One pass over the briefings, however many stories there are.
+    let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, b) in briefings.iter().enumerate() {
+        if let Some(story) = b.story.as_deref() {
+            members.entry(story).or_default().push(i);
+        }
+    }
     let mut entries: Vec<StoryEntry> = stories
         .into_iter()
         .map(|story| {
             // Briefings are newest first; a timeline reads oldest first.
-            let mut members: Vec<usize> = briefings
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| b.story.as_deref() == Some(story.slug.as_str()))
-                .map(|(i, _)| i)
-                .collect();
+            let mut members = members
+                .get(story.slug.as_str())
+                .cloned()
+                .unwrap_or_default();
             members.reverse();
             StoryEntry {
                 story,

@@ -19,6 +19,7 @@
 //!   and the whole folder is swapped in at once, as in a clean build.
 
 use foldhash::HashMap;
+use rayon::prelude::*;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -164,7 +165,6 @@ impl Writer {
     /// the output as that build left it (same size and modification time),
     /// and nothing else was put there.
     pub fn previous_intact(&self) -> bool {
-        use rayon::prelude::*;
         let Some(previous) = &self.previous else {
             return false;
         };
@@ -260,7 +260,8 @@ impl Writer {
         };
         let mut files: Vec<(String, Record)> =
             records.into_iter().map(|(p, r, _)| (p, r)).collect();
-        files.sort_by(|a, b| a.0.cmp(&b.0));
+        // Paths are unique: an unstable sort gives the one order.
+        files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let folders = strangers::folder_times(
             &self.output,
             &files,
@@ -454,7 +455,6 @@ fn removed(previous: &HashMap<String, Record>, records: &[(String, Record, bool)
 /// (copies them where links are not possible), so that it holds the whole
 /// new site.
 fn link_kept(output: &Path, staging: &Path, records: &[(String, Record, bool)]) -> Result<()> {
-    use rayon::prelude::*;
     records
         .par_iter()
         .filter(|r| !r.2)

@@ -196,7 +196,7 @@ pub(super) fn folder_times(
             Some((folder.to_owned(), modified_nanos(&meta)))
         })
         .collect();
-    times.sort();
+    times.par_sort_unstable();
     times
 }
 
