@@ -47,7 +47,7 @@ pub struct Options {
     pub lean: bool,
     /// Keep each briefing's search entry once the search index is made, so
     /// that a later patch of the index joins them (`serve`). Otherwise they
-    /// go before the pages are rendered, which need the memory more.
+    /// go as soon as the index is written, while the pages are rendered.
     pub keep_search_entries: bool,
 }
 
