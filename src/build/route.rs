@@ -101,7 +101,7 @@ impl Parsed {
 
     /// The section URL prefix, the explicit slug (if any) with its key, and
     /// the text the default slug is made from.
-    fn slug_parts(&self) -> (&'static str, Option<&str>, String) {
+    fn slug_parts(&self) -> (&'static str, Option<&str>, &str) {
         let stem = || {
             let name = self
                 .file()
@@ -109,17 +109,13 @@ impl Parsed {
                 .rsplit('/')
                 .next()
                 .unwrap_or_default();
-            name.strip_suffix(".md").unwrap_or(name).to_owned()
+            name.strip_suffix(".md").unwrap_or(name)
         };
         match self {
             // A briefing's default slug comes from its title; the others'
             // from their file name, which is how briefings refer to stories.
-            Parsed::Briefing(_, m) => (
-                "briefings/",
-                m.matter.slug.as_deref(),
-                m.matter.title.clone(),
-            ),
-            Parsed::Cached(_, e) => ("briefings/", e.slug.as_deref(), e.title.clone()),
+            Parsed::Briefing(_, m) => ("briefings/", m.matter.slug.as_deref(), &m.matter.title),
+            Parsed::Cached(_, e) => ("briefings/", e.slug.as_deref(), &e.title),
             Parsed::Page(_, m) => ("", m.matter.slug.as_deref(), stem()),
             Parsed::Company(_, m) => ("companies/", m.matter.slug.as_deref(), stem()),
             Parsed::Story(_, m) => ("stories/", m.matter.slug.as_deref(), stem()),
@@ -156,36 +152,26 @@ impl Routes {
     /// Decides every file's slug and URL, reporting unusable slugs and
     /// collisions.
     pub fn assign(config: &Config, parsed: &[Parsed], diags: &mut Vec<Diagnostic>) -> Routes {
+        use rayon::prelude::*;
+        // Each file's slug and URL are made side by side; which file a URL
+        // belongs to is settled after, in order.
+        let made: Vec<Result<(String, String), String>> =
+            parsed.par_iter().map(|p| route_of(config, p)).collect();
         let mut routes = Routes::default();
         let mut owner: HashMap<String, &SourceFile> = HashMap::new();
-        for p in parsed {
-            let (section, explicit, fallback) = p.slug_parts();
+        for (p, made) in parsed.iter().zip(made) {
             // Point at what the slug was made from: the `slug` key, the title
             // of a briefing, or (for the others) the file as a whole.
-            let from_title =
-                explicit.is_none() && matches!(p, Parsed::Briefing(..) | Parsed::Cached(..));
+            let from_title = p.slug_parts().1.is_none()
+                && matches!(p, Parsed::Briefing(..) | Parsed::Cached(..));
             let key = if from_title { "title" } else { "slug" };
-            let source_text = explicit.map_or(fallback.as_str(), |s| s);
-            let slug = slugify(source_text).or_else(|| {
-                // A title in a non-Latin script: fall back on the file name.
-                let name = p.file().content_path.rsplit('/').next().unwrap_or_default();
-                slugify(name.strip_suffix(".md").unwrap_or(name))
-            });
-            let Some(slug) = slug else {
-                let msg = format!(
-                    "cannot make a URL slug from `{source_text}`; set `slug` to ASCII letters, digits and dashes"
-                );
-                diags.push(p.error_at_key(key, msg));
-                continue;
+            let (slug, url) = match made {
+                Ok(route) => route,
+                Err(msg) => {
+                    diags.push(p.error_at_key(key, msg));
+                    continue;
+                }
             };
-            if section.is_empty() && RESERVED.contains(&slug.as_str()) {
-                let msg = format!(
-                    "the page slug `{slug}` is used by the site itself; choose another `slug`"
-                );
-                diags.push(p.error_at_key(key, msg));
-                continue;
-            }
-            let url = config.url(&format!("{section}{slug}/"));
             if let Some(first) = owner.get(&url) {
                 let msg = format!(
                     "`{}` and `{}` would both be written to `{url}`; give one of them another `slug`",
@@ -209,6 +195,29 @@ impl Routes {
             .get(content_path)
             .map(|(s, u)| (s.as_str(), u.as_str()))
     }
+}
+
+/// The slug and URL of one file, or why it has none.
+fn route_of(config: &Config, p: &Parsed) -> Result<(String, String), String> {
+    let (section, explicit, fallback) = p.slug_parts();
+    let source_text = explicit.unwrap_or(fallback);
+    let slug = slugify(source_text).or_else(|| {
+        // A title in a non-Latin script: fall back on the file name.
+        let name = p.file().content_path.rsplit('/').next().unwrap_or_default();
+        slugify(name.strip_suffix(".md").unwrap_or(name))
+    });
+    let Some(slug) = slug else {
+        return Err(format!(
+            "cannot make a URL slug from `{source_text}`; set `slug` to ASCII letters, digits and dashes"
+        ));
+    };
+    if section.is_empty() && RESERVED.contains(&slug.as_str()) {
+        return Err(format!(
+            "the page slug `{slug}` is used by the site itself; choose another `slug`"
+        ));
+    }
+    let url = config.url(&format!("{section}{slug}/"));
+    Ok((slug, url))
 }
 
 impl LinkResolver for Routes {
