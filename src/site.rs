@@ -193,7 +193,6 @@ impl Site {
                 .then_with(|| a.title.cmp(&b.title))
                 .then_with(|| a.origin.file.content_path.cmp(&b.origin.file.content_path))
         });
-        let mut briefings = briefings;
         reorder(&mut briefings, order);
         pages.retain(|p| include.drafts || !p.draft);
         pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.title.cmp(&b.title)));
@@ -207,28 +206,22 @@ impl Site {
             let names = briefings_ref.iter().flat_map(names_of);
             (list, index.with_names(names, &mut keys))
         };
-        let (((tags, tag_index), (authors, author_index)), ((companies, company_index), stories)) =
-            rayon::join(
-                || {
-                    rayon::join(
-                        || terms_of("tags", |b| &b.tags),
-                        || terms_of("authors", |b| &b.authors),
-                    )
-                },
-                || {
-                    rayon::join(
-                        || {
-                            let mut keys = Keys::default();
-                            let (list, index) =
-                                company_entries(&config, companies, briefings_ref, &mut keys);
-                            let names = briefings_ref.iter().flat_map(|b| &b.companies);
-                            (list, index.with_names(names, &mut keys))
-                        },
-                        || story_entries(stories, briefings_ref),
-                    )
-                },
-            );
-        let (stories, story_index) = stories;
+        let gather_tags = || terms_of("tags", |b| &b.tags);
+        let gather_authors = || terms_of("authors", |b| &b.authors);
+        let gather_companies = || {
+            let mut keys = Keys::default();
+            let (list, index) = company_entries(&config, companies, briefings_ref, &mut keys);
+            let names = briefings_ref.iter().flat_map(|b| &b.companies);
+            (list, index.with_names(names, &mut keys))
+        };
+        let gather_stories = || story_entries(stories, briefings_ref);
+        let (
+            ((tags, tag_index), (authors, author_index)),
+            ((companies, company_index), (stories, story_index)),
+        ) = rayon::join(
+            || rayon::join(gather_tags, gather_authors),
+            || rayon::join(gather_companies, gather_stories),
+        );
         Ok(Site {
             config,
             briefings,
@@ -393,21 +386,20 @@ fn company_entries<'b>(
             .cmp(&b.name.to_lowercase())
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    let mut sorted = entries;
-    reorder(&mut sorted, order);
-    let mut index: HashMap<String, usize> = sorted
+    reorder(&mut entries, order);
+    let mut index: HashMap<String, usize> = entries
         .iter()
         .enumerate()
         .map(|(i, e)| (term_key(&e.company.name), i))
         .collect();
-    for (i, e) in sorted.iter().enumerate() {
+    for (i, e) in entries.iter().enumerate() {
         index.entry(e.company.slug.clone()).or_insert(i);
     }
     let index = Index {
         keys: index,
         ..Index::default()
     };
-    (sorted, index)
+    (entries, index)
 }
 
 fn story_entries(
@@ -425,10 +417,8 @@ fn story_entries(
         .into_iter()
         .map(|story| {
             // Briefings are newest first; a timeline reads oldest first.
-            let mut members = members
-                .get(story.slug.as_str())
-                .cloned()
-                .unwrap_or_default();
+            // Story slugs are unique (each is its own URL).
+            let mut members = members.remove(story.slug.as_str()).unwrap_or_default();
             members.reverse();
             StoryEntry {
                 story,

@@ -71,25 +71,13 @@ pub(super) fn parse_all(
     type Slot = Option<Result<Parsed, Vec<Diagnostic>>>;
     let parse = |file: SourceFile| -> Result<Parsed, Vec<Diagnostic>> {
         let shown = file.display_path.clone();
-        guarded(&shown, || {
-            Ok(match file.kind {
-                Kind::Briefing => {
-                    let matter = Box::new(frontmatter::parse(&file)?);
-                    Parsed::Briefing(file, matter)
-                }
-                Kind::Page => {
-                    let matter = frontmatter::parse(&file)?;
-                    Parsed::Page(file, matter)
-                }
-                Kind::Company => {
-                    let matter = frontmatter::parse(&file)?;
-                    Parsed::Company(file, matter)
-                }
-                Kind::Story => {
-                    let matter = frontmatter::parse(&file)?;
-                    Parsed::Story(file, matter)
-                }
-            })
+        guarded(&shown, || match file.kind {
+            Kind::Briefing => {
+                frontmatter::parse(&file).map(|m| Parsed::Briefing(file, Box::new(m)))
+            }
+            Kind::Page => frontmatter::parse(&file).map(|m| Parsed::Page(file, m)),
+            Kind::Company => frontmatter::parse(&file).map(|m| Parsed::Company(file, m)),
+            Kind::Story => frontmatter::parse(&file).map(|m| Parsed::Story(file, m)),
         })
     };
     // Each file, until it is parsed (or taken with its cached entry).

@@ -99,26 +99,24 @@ impl Parsed {
         }
     }
 
+    /// The file's name without `.md`.
+    fn stem(&self) -> &str {
+        let path = &self.file().content_path;
+        let name = path.rsplit('/').next().unwrap_or_default();
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+
     /// The section URL prefix, the explicit slug (if any) with its key, and
     /// the text the default slug is made from.
     fn slug_parts(&self) -> (&'static str, Option<&str>, &str) {
-        let stem = || {
-            let name = self
-                .file()
-                .content_path
-                .rsplit('/')
-                .next()
-                .unwrap_or_default();
-            name.strip_suffix(".md").unwrap_or(name)
-        };
         match self {
             // A briefing's default slug comes from its title; the others'
             // from their file name, which is how briefings refer to stories.
             Parsed::Briefing(_, m) => ("briefings/", m.matter.slug.as_deref(), &m.matter.title),
             Parsed::Cached(_, e) => ("briefings/", e.slug.as_deref(), &e.title),
-            Parsed::Page(_, m) => ("", m.matter.slug.as_deref(), stem()),
-            Parsed::Company(_, m) => ("companies/", m.matter.slug.as_deref(), stem()),
-            Parsed::Story(_, m) => ("stories/", m.matter.slug.as_deref(), stem()),
+            Parsed::Page(_, m) => ("", m.matter.slug.as_deref(), self.stem()),
+            Parsed::Company(_, m) => ("companies/", m.matter.slug.as_deref(), self.stem()),
+            Parsed::Story(_, m) => ("stories/", m.matter.slug.as_deref(), self.stem()),
         }
     }
 
@@ -201,11 +199,8 @@ impl Routes {
 fn route_of(config: &Config, p: &Parsed) -> Result<(String, String), String> {
     let (section, explicit, fallback) = p.slug_parts();
     let source_text = explicit.unwrap_or(fallback);
-    let slug = slugify(source_text).or_else(|| {
-        // A title in a non-Latin script: fall back on the file name.
-        let name = p.file().content_path.rsplit('/').next().unwrap_or_default();
-        slugify(name.strip_suffix(".md").unwrap_or(name))
-    });
+    // A title in a non-Latin script: fall back on the file name.
+    let slug = slugify(source_text).or_else(|| slugify(p.stem()));
     let Some(slug) = slug else {
         return Err(format!(
             "cannot make a URL slug from `{source_text}`; set `slug` to ASCII letters, digits and dashes"

@@ -119,11 +119,8 @@ pub fn render_to(
     }
     let key = h.finish();
     if !sink.unchanged(PATH, key) {
-        let runs: Vec<Bytes> = entries
-            .par_chunks(CHUNK)
-            .map(|run| Bytes::from(joined(run.iter().map(|e| Cow::Borrowed(e.as_str())))))
-            .collect();
-        sink.put_parts(PATH.to_owned(), array_of(&runs), key);
+        let parts = json_array(&entries, |e| Cow::Borrowed(e.as_str()));
+        sink.put_parts(PATH.to_owned(), parts, key);
     }
     entries
 }

@@ -373,6 +373,8 @@ impl<'a> Pages<'a> {
             .site
             .config
             .url(&format!("{}/", section.to_lowercase()));
+        // Every page of the list has the same trail.
+        let trail = jsonld::trail(self.site, &[(section, &index), (&term.name, &term.url)]);
         let per = self.site.config.paginate_lists;
         paginate(&term.url, &term.briefings, per)
             .into_iter()
@@ -380,10 +382,7 @@ impl<'a> Pages<'a> {
                 let ctx = TermContext {
                     site: self.sv,
                     canonical: self.canonical(&page.url),
-                    json_ld: jsonld::trail(
-                        self.site,
-                        &[(section, &index), (&term.name, &term.url)],
-                    ),
+                    json_ld: trail.clone(),
                     name: &term.name,
                     // Tags have feeds of their own; authors do not.
                     feed_dir: (section == "Tags").then(|| term.url.clone()),
