@@ -208,7 +208,7 @@ fn refuses_output_dirs_that_hold_the_site() {
             &site.root().join(out).to_string_lossy(),
         ]);
         assert_eq!(run.status, 2, "{out}: {}", run.stderr);
-        assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+        run.assert_stderr_has("refusing");
     }
     assert!(site.root().join("content/2025/alpha.md").is_file());
 }
@@ -222,11 +222,7 @@ fn a_site_without_config_builds_and_warns() {
     );
     let run = site.run(&["build"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("`base_url` is not set"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has("`base_url` is not set");
     assert!(site.output("briefings/only/index.html").contains("Hello."));
 }
 
@@ -355,16 +351,8 @@ fn an_unknown_story_is_shown_in_its_file() {
     );
     let run = site.run(&["build"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("a.md:4:9: error: unknown story `nope`"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("4 | story = \"nope\""),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has("a.md:4:9: error: unknown story `nope`");
+    run.assert_stderr_has("4 | story = \"nope\"");
 }
 
 #[test]
@@ -383,13 +371,9 @@ fn every_problem_is_reported_in_one_run() {
         "content/b.md:3:7:",
         "content/c.md:1:1:",
     ] {
-        assert!(
-            run.stderr.contains(expected),
-            "missing {expected} in\n{}",
-            run.stderr
-        );
+        run.assert_stderr_has(expected);
     }
-    assert!(run.stderr.contains("3 errors"), "{}", run.stderr);
+    run.assert_stderr_has("3 errors");
 }
 
 #[test]
@@ -462,7 +446,7 @@ fn timings_name_every_stage() {
     }
     #[cfg(target_os = "linux")]
     {
-        assert!(run.stderr.contains("MB)"), "{}", run.stderr);
+        run.assert_stderr_has("MB)");
         let render = run.stderr.lines().map(str::trim_start);
         let render = render
             .into_iter()

@@ -20,6 +20,19 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// Fails, showing everything the run printed to stderr, unless it
+    /// printed `text` there.
+    #[track_caller]
+    pub fn assert_stderr_has(&self, text: &str) {
+        assert!(
+            self.stderr.contains(text),
+            "{text:?} not in:\n{}",
+            self.stderr
+        );
+    }
+}
+
 impl TestSite {
     /// Copies `tests/sites/NAME` into a fresh temporary directory.
     pub fn fixture(name: &str) -> TestSite {
