@@ -353,8 +353,10 @@ pub fn briefing(
     text::truncate_chars(&mut body.plain_text, crate::output::search::BODY_CHARS + 1);
     // Ten thousand briefings stay in memory until the site is written:
     // their text should not carry the slack of the buffers it grew in.
-    body.plain_text.shrink_to_fit();
-    body.html.shrink_to_fit();
+    // A copy, not `shrink_to_fit`: an allocator may keep a block that is
+    // at most half empty in place (mimalloc does).
+    body.plain_text = body.plain_text.as_str().to_owned();
+    body.html = body.html.as_str().to_owned();
 
     let item = move || {
         let date = date?;
