@@ -51,6 +51,23 @@ pub struct Options {
     pub keep_search_entries: bool,
 }
 
+impl Options {
+    /// What `serve` builds with, for a site served at `base_url`: drafts
+    /// and future briefings shown, lean, and each search entry kept for
+    /// the patches that follow (a lean briefing keeps no plain text to make
+    /// its entry again from).
+    pub fn preview(base_url: String) -> Options {
+        Options {
+            base_url: Some(base_url),
+            drafts: true,
+            future: true,
+            lean: true,
+            keep_search_entries: true,
+            ..Options::default()
+        }
+    }
+}
+
 /// A successful build.
 #[derive(Debug)]
 pub struct Built {

@@ -136,8 +136,12 @@ pub(super) fn parse_all(
     (parsed, cache, known)
 }
 
-/// Drops what only `check` reads: the body's links, images and heading ids.
+/// Makes the briefing's search entry (once, for the cache and the search
+/// index), then drops the plain text it was made from and what only
+/// `check` reads: the body's links, images and heading ids.
 pub(super) fn lighten(b: &mut crate::enrich::Briefing) {
+    b.search_entry = Some(crate::output::search::entry_json(b).into());
+    b.body.plain_text = String::new();
     b.body.links = Vec::new();
     b.body.images = Vec::new();
     b.body.heading_ids = Vec::new();
@@ -271,8 +275,6 @@ pub(super) fn enrich_all(
             if let Ok((route::Enriched::Briefing(b), _)) = &mut result {
                 b.digest = kept.as_ref().map(|(r, _)| r.digest(b));
                 if options.lean {
-                    // Made once, here, for the cache and the search index.
-                    b.search_entry = Some(crate::output::search::entry_json(b).into());
                     lighten(b);
                     let_go(b);
                 }

@@ -13,6 +13,7 @@
 
 use std::path::Path;
 
+use crate::cache::SharedStr;
 use crate::enrich::Briefing;
 use crate::enrich::companies::CompanyMatcher;
 use crate::output::assets::Assets;
@@ -63,7 +64,9 @@ pub struct Patched {
 impl Live {
     /// Keeps `built` (its files and warnings aside). Each briefing's search
     /// entry is made now if it was not, so that a patch or the next build
-    /// joins the index instead of printing it again.
+    /// joins the index instead of printing it again. A lean build keeps no
+    /// plain text to make them from: it must keep its entries
+    /// ([`Options::preview`](super::Options::preview) does).
     pub fn new(built: Built) -> Live {
         use rayon::prelude::*;
         let Built {
@@ -237,6 +240,8 @@ impl Live {
         }
         if options.lean {
             enrichment::lighten(&mut briefing);
+        } else {
+            briefing.search_entry = Some(crate::output::search::entry_json(&briefing).into());
         }
         let kept = Reusable {
             path: file.content_path.clone(),
@@ -246,12 +251,8 @@ impl Live {
             slug: was.slug.clone(),
         };
         briefing.digest = Some(kept.digest(&briefing));
-        let entry = crate::output::search::entry_json(&briefing);
-        let new_entry = old
-            .search_entry
-            .as_ref()
-            .is_none_or(|e| e.as_str() != entry);
-        briefing.search_entry = Some(entry.into());
+        let new_entry = old.search_entry.as_ref().map(SharedStr::as_str)
+            != briefing.search_entry.as_ref().map(SharedStr::as_str);
         Some(Edit {
             index,
             new_entry,

@@ -65,15 +65,7 @@ pub fn run(root: &Path, settings: &Settings) -> anyhow::Result<()> {
         ip => ip,
     };
     let url = format!("http://{}/", SocketAddr::new(shown, port));
-    let options = Options {
-        base_url: Some(url.clone()),
-        drafts: true,
-        future: true,
-        now: None,
-        lean: true,
-        keep_search_entries: true,
-        ..Options::default()
-    };
+    let options = Options::preview(url.clone());
 
     let shared = Arc::new(Shared::new());
     let mut session = watch::Session::default();

@@ -23,14 +23,10 @@ impl Preview {
     /// Builds the site as `serve` does first.
     pub fn start(ws: &Workspace) -> Preview {
         let options = Options {
-            base_url: Some("http://127.0.0.1:4000/".into()),
-            drafts: true,
-            future: true,
             // Fixed, so that the clean build compared agrees on what is
             // scheduled.
             now: Some("2025-12-01T00:00:00Z".parse().expect("a timestamp")),
-            lean: true,
-            ..Options::default()
+            ..Options::preview("http://127.0.0.1:4000/".into())
         };
         let mut preview = Preview {
             root: ws.site.root().to_path_buf(),
