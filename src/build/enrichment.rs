@@ -136,11 +136,11 @@ pub(super) fn parse_all(
     (parsed, cache, known)
 }
 
-/// Makes the briefing's search entry (once, for the cache and the search
-/// index), then drops the plain text it was made from and what only
-/// `check` reads: the body's links, images and heading ids.
+/// Drops what a lean build no longer reads once the briefing's search
+/// entry is made: the plain text the entry was made from, and the body's
+/// links, images and heading ids, which only `check` reads.
 pub(super) fn lighten(b: &mut crate::enrich::Briefing) {
-    b.search_entry = Some(crate::output::search::entry_json(b).into());
+    debug_assert!(b.search_entry.is_some(), "the search entry is made first");
     b.body.plain_text = String::new();
     b.body.links = Vec::new();
     b.body.images = Vec::new();
@@ -275,6 +275,8 @@ pub(super) fn enrich_all(
             if let Ok((route::Enriched::Briefing(b), _)) = &mut result {
                 b.digest = kept.as_ref().map(|(r, _)| r.digest(b));
                 if options.lean {
+                    // Made once, here, for the cache and the search index.
+                    b.search_entry = Some(crate::output::search::entry_json(b).into());
                     lighten(b);
                     let_go(b);
                 }

@@ -238,10 +238,9 @@ impl Live {
         if !warnings.is_empty() || SeenElsewhere::of(&briefing) != SeenElsewhere::of(old) {
             return None;
         }
+        briefing.search_entry = Some(crate::output::search::entry_json(&briefing).into());
         if options.lean {
             enrichment::lighten(&mut briefing);
-        } else {
-            briefing.search_entry = Some(crate::output::search::entry_json(&briefing).into());
         }
         let kept = Reusable {
             path: file.content_path.clone(),
