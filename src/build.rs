@@ -99,41 +99,53 @@ pub struct Built {
     pub tools: Tools,
 }
 
-/// Wall time of each stage of a build, for `build --timings`.
+/// The stages of a build, for `build --timings`.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
-    /// Stage name and duration, in pipeline order.
-    pub stages: Vec<(&'static str, Duration)>,
-    /// Resident memory at the end of each stage, where known.
-    pub memory: Vec<Option<u64>>,
-    /// CPU time the process spent in each stage (on every thread), where
-    /// known: against the wall time it tells how well the stage used the
-    /// cores.
-    pub cpu: Vec<Option<Duration>>,
+    /// Each stage, in pipeline order.
+    pub stages: Vec<Stage>,
     last: Option<Instant>,
     last_cpu: Option<Duration>,
 }
 
+/// One stage of a build, as `--timings` shows it.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: &'static str,
+    /// Wall time.
+    pub wall: Duration,
+    /// CPU time of the process (every thread) during the stage, where
+    /// known: against the wall time it tells how well the stage used the
+    /// cores.
+    pub cpu: Option<Duration>,
+    /// Resident memory at the stage's end, where known.
+    pub memory: Option<u64>,
+}
+
 impl Timings {
     fn start() -> Self {
-        Timings {
-            stages: Vec::new(),
-            memory: Vec::new(),
-            cpu: Vec::new(),
-            last: Some(Instant::now()),
-            last_cpu: cpu_time(),
-        }
+        let mut timings = Timings::default();
+        timings.restart();
+        timings
+    }
+
+    /// Starts the next stage now: what ran since the last one ended is
+    /// counted in no stage.
+    pub fn restart(&mut self) {
+        self.last = Some(Instant::now());
+        self.last_cpu = cpu_time();
     }
 
     /// Ends the running stage under `name` and starts the next one.
     pub fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
-        let since = self.last.unwrap_or(now);
-        self.stages.push((name, now - since));
-        self.memory.push(resident_bytes());
         let cpu = cpu_time();
-        self.cpu
-            .push(cpu.zip(self.last_cpu).map(|(now, since)| now - since));
+        self.stages.push(Stage {
+            name,
+            wall: now - self.last.unwrap_or(now),
+            cpu: cpu.zip(self.last_cpu).map(|(now, since)| now - since),
+            memory: resident_bytes(),
+        });
         self.last = Some(now);
         self.last_cpu = cpu;
     }
@@ -141,7 +153,7 @@ impl Timings {
 
 /// CPU time the process has used so far, on every thread, where the system
 /// tells it.
-pub fn cpu_time() -> Option<Duration> {
+fn cpu_time() -> Option<Duration> {
     #[cfg(target_os = "linux")]
     {
         let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
@@ -155,7 +167,7 @@ pub fn cpu_time() -> Option<Duration> {
 }
 
 /// The process's resident memory now, where the system tells it (Linux).
-pub fn resident_bytes() -> Option<u64> {
+fn resident_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
     Some(pages * 4096)
@@ -279,8 +291,10 @@ pub fn build_to(
         },
         || crate::render::pages::render_all(&site, &renderer, &assets, sink),
     );
-    for (b, entry) in site.briefings.iter_mut().zip(entries.into_iter().flatten()) {
-        b.search_entry = Some(entry);
+    if let Some(entries) = entries {
+        for (b, entry) in site.briefings.iter_mut().zip(entries) {
+            b.search_entry = Some(entry);
+        }
     }
     if let Err(errs) = rendered {
         diags.extend(errs);

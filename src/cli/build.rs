@@ -90,15 +90,14 @@ impl Args {
     /// Puts the built site in place, records the manifest, prints.
     fn finish(
         &self,
-        built: Built,
+        mut built: Built,
         writer: Writer,
         staging: &crate::output::Staging<'_>,
         output: &Path,
     ) -> anyhow::Result<Outcome> {
         print_diagnostics(&built.warnings);
         let warnings = super::format_diagnostics(&built.warnings, false);
-        let writing = std::time::Instant::now();
-        let cpu_at_writing = crate::build::cpu_time();
+        built.timings.restart();
         let incremental = writer.is_incremental();
         let counts = writer.counts();
         let mut manifest = writer.finish(staging)?;
@@ -117,15 +116,10 @@ impl Args {
             eprintln!("warning: {err:#}; the next build will be a clean one");
         }
         if self.timings {
-            let t = &built.timings;
-            for (((stage, took), cpu), memory) in t.stages.iter().zip(&t.cpu).zip(&t.memory) {
-                eprintln!("{}", stage_line(stage, *took, *cpu, *memory));
+            built.timings.lap("write");
+            for stage in &built.timings.stages {
+                eprintln!("{}", stage_line(stage));
             }
-            let cpu = crate::build::cpu_time()
-                .zip(cpu_at_writing)
-                .map(|(now, since)| now - since);
-            let memory = crate::build::resident_bytes();
-            eprintln!("{}", stage_line("write", writing.elapsed(), cpu, memory));
             let total = built.stamps.len();
             eprintln!(
                 "{:>24}  {} of {total} content files ({} known by their size and times)",
@@ -174,17 +168,16 @@ impl Args {
 /// One line of `--timings`: the stage, its wall time, its CPU time (over
 /// all threads; up to the wall time times the cores) and the resident
 /// memory at its end, each where known.
-fn stage_line(
-    stage: &str,
-    took: std::time::Duration,
-    cpu: Option<std::time::Duration>,
-    memory: Option<u64>,
-) -> String {
-    let mut line = format!("{stage:>24}  {:>8.1} ms", took.as_secs_f64() * 1e3);
-    if let Some(cpu) = cpu {
+fn stage_line(stage: &crate::build::Stage) -> String {
+    let mut line = format!(
+        "{:>24}  {:>8.1} ms",
+        stage.name,
+        stage.wall.as_secs_f64() * 1e3
+    );
+    if let Some(cpu) = stage.cpu {
         line += &format!("  cpu {:>7.1} ms", cpu.as_secs_f64() * 1e3);
     }
-    if let Some(b) = memory {
+    if let Some(b) = stage.memory {
         line += &format!("  (resident {} MB)", b / 1_000_000);
     }
     line
