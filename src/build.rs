@@ -320,13 +320,14 @@ pub fn build_to(
         .collect();
     // The rest is made side by side: the sitemap runs on one thread, and
     // the other has the feeds and `llms.txt` meanwhile.
-    rayon::join(
+    let (fed, ()) = rayon::join(
         || {
-            crate::output::feeds::render_to(&site, sink);
+            let fed = crate::output::feeds::render_to(&site, sink);
             if !options.lean {
                 crate::output::llms::render_twins(&site, sink);
             }
             crate::output::llms::render_index(&site, sink);
+            fed
         },
         || {
             crate::output::crawlers::render(&site, &pages)
@@ -334,6 +335,11 @@ pub fn build_to(
                 .for_each(put);
         },
     );
+    if let Err(err) = fed {
+        diags.push(err);
+        *salvage = Some(Memo::new(site.briefings, reusable, stamps));
+        return Err(finish(diags));
+    }
     timings.lap("feeds+sitemap");
     crate::diag::sort(&mut diags);
     Ok(Some(Built {

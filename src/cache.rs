@@ -19,7 +19,7 @@ use crate::render::Key;
 use crate::render::sink::Hasher;
 
 /// Format of the cache files; bumped when their layout changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"BRFCACHE";
@@ -140,13 +140,10 @@ enum Shared {
 }
 
 impl SharedStr {
-    /// The text `part` of `file` (bytes borrowed from `file` while decoding
-    /// it, encoded as a string); `None` when `part` does not lie inside
-    /// `file`.
-    pub fn within(file: &std::sync::Arc<Bytes>, part: &[u8]) -> Option<SharedStr> {
-        let start = (part.as_ptr() as usize).checked_sub(file.as_ptr() as usize)?;
-        let range = start..start.checked_add(part.len())?;
-        (range.end <= file.len()).then(|| {
+    /// The text at `range` of `file`; `None` when `range` does not lie
+    /// inside `file`.
+    pub fn at(file: &std::sync::Arc<Bytes>, range: std::ops::Range<usize>) -> Option<SharedStr> {
+        (range.start <= range.end && range.end <= file.len()).then(|| {
             SharedStr(Shared::InFile {
                 file: std::sync::Arc::clone(file),
                 range,
@@ -180,22 +177,97 @@ impl From<String> for SharedStr {
     }
 }
 
-/// Writes a cache file atomically (a temporary file renamed into place).
-pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    write_sized(path, value, 0)
+/// Text a cache file holds: mapped with the file, or read from it each
+/// time it is needed.
+#[derive(Debug, Clone)]
+pub enum Stored {
+    /// See [`SharedStr`].
+    Mapped(SharedStr),
+    /// See [`Spilled`].
+    Spilled(Spilled),
 }
 
-/// [`write`], for a value whose encoding takes about `capacity` bytes: the
-/// file is encoded straight into one buffer of that size, its stamp and
-/// checksum in front, rather than grown and copied.
-pub fn write_sized<T: Serialize>(path: &Path, value: &T, capacity: usize) -> Result<()> {
-    let mut head = Vec::with_capacity(HEADER + capacity);
+impl Stored {
+    /// The text.
+    pub fn text(&self) -> std::io::Result<std::borrow::Cow<'_, str>> {
+        match self {
+            Stored::Mapped(text) => Ok(std::borrow::Cow::Borrowed(text.as_str())),
+            Stored::Spilled(text) => text.read().map(std::borrow::Cow::Owned),
+        }
+    }
+}
+
+/// Text a build wrote to a cache file and reads back each time it is
+/// needed, rather than holding it in memory until then.
+#[derive(Debug, Clone)]
+pub struct Spilled {
+    file: std::sync::Arc<std::fs::File>,
+    range: std::ops::Range<u64>,
+}
+
+impl Spilled {
+    /// The text `range` of `file`, a cache file whose tail holds it (see
+    /// [`write_with_tail`]).
+    pub fn new(file: std::sync::Arc<std::fs::File>, range: std::ops::Range<u64>) -> Spilled {
+        Spilled { file, range }
+    }
+
+    /// The text, read from the file.
+    pub fn read(&self) -> std::io::Result<String> {
+        let len = usize::try_from(self.range.end - self.range.start)
+            .map_err(|_| std::io::Error::other("text too long for this machine"))?;
+        let mut bytes = vec![0; len];
+        read_exact_at(&self.file, &mut bytes, self.range.start)?;
+        String::from_utf8(bytes).map_err(std::io::Error::other)
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset) {
+            Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+/// Writes a cache file atomically (a temporary file renamed into place).
+pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    write_with_tail(path, value, &[]).map(|_| ())
+}
+
+/// [`write`], with `tail` after the value's encoding: texts written as
+/// they are, which the value can point into by their place in the tail
+/// (see [`read_with_tail`]). The file is encoded straight into one buffer
+/// of its size, its stamp and checksum in front, rather than grown and
+/// copied. Returns where in the file the tail starts.
+pub fn write_with_tail<T: Serialize>(path: &Path, value: &T, tail: &[&[u8]]) -> Result<u64> {
+    let tail_len: usize = tail.iter().map(|part| part.len()).sum();
+    // Room for a value about a fourth of its texts (most caches' values
+    // are far smaller than the text they point to).
+    let mut head = Vec::with_capacity(HEADER + tail_len + tail_len / 4 + 1024);
     head.extend_from_slice(MAGIC);
     head.extend_from_slice(&identity().to_le_bytes());
     // The checksum's place, filled once the body is encoded.
     head.extend_from_slice(&[0; 16]);
     let mut bytes = postcard::serialize_with_flavor(value, Appending(head))
         .with_context(|| format!("could not encode the cache file `{}`", path.display()))?;
+    let start = bytes.len() as u64;
+    for part in tail {
+        bytes.extend_from_slice(part);
+    }
     let checksum = crate::render::sink::key_of_bytes(&bytes[HEADER..]);
     bytes[HEADER - 16..HEADER].copy_from_slice(&checksum.to_le_bytes());
     if let Some(parent) = path.parent() {
@@ -203,7 +275,20 @@ pub fn write_sized<T: Serialize>(path: &Path, value: &T, capacity: usize) -> Res
     }
     let temporary = path.with_extension("tmp");
     crate::fs::write(&temporary, &bytes)?;
-    crate::fs::rename(&temporary, path)
+    crate::fs::rename(&temporary, path)?;
+    Ok(start)
+}
+
+/// Reads a cache file written by [`write_with_tail`] and decodes its value:
+/// the file, the value, and where in the file its tail starts. `None` when the file is missing, stale or damaged in
+/// any way.
+pub fn read_with_tail<T: DeserializeOwned>(
+    path: &Path,
+) -> Option<(std::sync::Arc<Bytes>, T, usize)> {
+    let (bytes, body) = read_raw(path)?;
+    let (value, rest) = postcard::take_from_bytes::<T>(&bytes[body]).ok()?;
+    let tail = bytes.len() - rest.len();
+    Some((std::sync::Arc::new(bytes), value, tail))
 }
 
 /// Bytes before a cache file's encoded value: [`MAGIC`], the program's
@@ -273,5 +358,43 @@ mod tests {
         invalidate(&path).unwrap();
         invalidate(&path).unwrap();
         assert_eq!(read::<(String, u64)>(&path), None);
+    }
+
+    #[test]
+    fn a_tail_is_found_where_it_was_written_and_read_back_in_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.bin");
+        let places = vec![0..5usize, 5..8];
+        let start = write_with_tail(&path, &("v", &places), &[b"hello", b"abc"]).unwrap();
+        let (file, (name, read_places), tail): (_, (String, Vec<std::ops::Range<usize>>), _) =
+            read_with_tail(&path).unwrap();
+        assert_eq!((name.as_str(), &read_places), ("v", &places));
+        assert_eq!(tail as u64, start);
+        let text = |r: &std::ops::Range<usize>| SharedStr::at(&file, tail + r.start..tail + r.end);
+        assert_eq!(text(&places[0]).unwrap().as_str(), "hello");
+        assert_eq!(text(&places[1]).unwrap().as_str(), "abc");
+        assert!(
+            SharedStr::at(&file, tail..tail + 9).is_none(),
+            "past the end"
+        );
+        // The tail is checksummed with the rest.
+        let mut damaged = std::fs::read(&path).unwrap();
+        *damaged.last_mut().unwrap() ^= 1;
+        let other = dir.path().join("d.bin");
+        std::fs::write(&other, damaged).unwrap();
+        assert!(read_with_tail::<(String, Vec<std::ops::Range<usize>>)>(&other).is_none());
+
+        let handle = std::sync::Arc::new(std::fs::File::open(&path).unwrap());
+        let spilled = Stored::Spilled(Spilled::new(handle.clone(), start + 5..start + 8));
+        assert_eq!(spilled.text().unwrap(), "abc");
+        // A file cut short under the build is an error, never other text.
+        let whole = Spilled::new(handle, start..start + 8);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(start + 6)
+            .unwrap();
+        assert!(whole.read().is_err());
     }
 }

@@ -426,7 +426,6 @@ fn timings_name_every_stage() {
         "load",
         "parse",
         "markdown+enrich",
-        "cache",
         "assemble",
         "render",
         "feeds+sitemap",

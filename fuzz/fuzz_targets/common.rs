@@ -130,7 +130,10 @@ impl Fixture {
         let mut out: Vec<OutputFile> =
             briefing::render::pages::render_all(&site, &self.renderer, &self.assets)
                 .unwrap_or_else(|errs| panic!("the embedded theme failed: {errs:?}"));
-        out.extend(briefing::output::feeds::render(&site));
+        out.extend(
+            briefing::output::feeds::render(&site)
+                .unwrap_or_else(|err| panic!("bodies in memory always read: {err}")),
+        );
         out.extend(briefing::output::llms::render(&site));
         out.push(briefing::output::search::render(&site));
         let crawl = briefing::output::crawlers::render(&site, &out);

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -181,6 +182,35 @@ pub(super) fn env<'a>(
     }
 }
 
+/// A file enriched, with what its briefing (if it is one) is cached with,
+/// and whether this build enriched it (rather than taking it from the
+/// cache).
+type Outcome = (
+    crate::enrich::Enriched<route::Enriched>,
+    Option<(reuse::Reusable, bool)>,
+);
+
+/// Saves the cache bucket `bucket` from the outcomes of its briefings:
+/// those enriched without a warning are kept.
+fn save_bucket(
+    cache: &reuse::Cache,
+    bucket: usize,
+    outcomes: &mut [(usize, Outcome)],
+) -> anyhow::Result<()> {
+    let mut members: Vec<(&reuse::Reusable, &mut crate::enrich::Briefing, bool)> = outcomes
+        .iter_mut()
+        .filter_map(|(_, (result, kept))| match (result, kept) {
+            (Ok((route::Enriched::Briefing(b), warnings)), Some((r, fresh)))
+                if warnings.is_empty() =>
+            {
+                Some((&*r, &mut **b, *fresh))
+            }
+            _ => None,
+        })
+        .collect();
+    cache.save_bucket(bucket, &mut members)
+}
+
 /// Enriches every parsed file (or takes its briefing from the cache),
 /// saves the cache, and assembles the site.
 pub(super) fn enrich_all(
@@ -217,73 +247,105 @@ pub(super) fn enrich_all(
         }
         b.origin.file.forget_text();
     };
-    // A briefing with what it is cached with, and whether this build
-    // enriched it (rather than taking it from the cache).
-    type Outcome = (
-        crate::enrich::Enriched<route::Enriched>,
-        Option<(reuse::Reusable, bool)>,
-    );
-    let results: Vec<Outcome> = parsed
-        .into_par_iter()
-        .filter_map(|p| {
-            let file = p.file();
-            let (slug, url) = routes.of(&file.content_path)?;
-            let (path, shown) = (file.content_path.clone(), file.display_path.clone());
-            // What a briefing is cached with (its text key is known already
-            // when it came from the cache).
-            let raw = match &p {
-                Parsed::Briefing(file, m) => Some((
-                    m.matter.title.clone(),
-                    m.matter.slug.clone(),
-                    reuse::text_key(global, file),
-                )),
-                Parsed::Cached(_, e) => Some((e.title.clone(), e.slug.clone(), e.text_key)),
-                _ => None,
-            };
-            let reusable = |lookups| {
-                raw.map(|(title, slug, text_key)| reuse::Reusable {
-                    path: path.clone(),
-                    text_key,
+    let enrich_one = |p: Parsed| -> Option<Outcome> {
+        let file = p.file();
+        let (slug, url) = routes.of(&file.content_path)?;
+        let (path, shown) = (file.content_path.clone(), file.display_path.clone());
+        // What a briefing is cached with (its text key is known already
+        // when it came from the cache).
+        let raw = match &p {
+            Parsed::Briefing(file, m) => Some((
+                m.matter.title.clone(),
+                m.matter.slug.clone(),
+                reuse::text_key(global, file),
+            )),
+            Parsed::Cached(_, e) => Some((e.title.clone(), e.slug.clone(), e.text_key)),
+            _ => None,
+        };
+        let reusable = |lookups| {
+            raw.map(|(title, slug, text_key)| reuse::Reusable {
+                path: path.clone(),
+                text_key,
+                lookups,
+                title,
+                slug,
+            })
+        };
+        let p = match p {
+            Parsed::Cached(_, entry) if entry.usable(slug, url, routes) => {
+                let reuse::Entry {
+                    mut briefing,
                     lookups,
-                    title,
-                    slug,
-                })
-            };
-            let p = match p {
-                Parsed::Cached(_, entry) if entry.usable(slug, url, routes) => {
-                    let reuse::Entry {
-                        mut briefing,
-                        lookups,
-                        ..
-                    } = *entry;
-                    briefing.scheduled = briefing.date.zoned.timestamp() > env.now;
-                    let kept = reusable(lookups).map(|r| (r, false));
-                    briefing.digest = kept.as_ref().map(|(r, _)| r.digest(&briefing));
-                    let_go(&mut briefing);
-                    let item = route::Enriched::Briefing(Box::new(briefing));
-                    return Some((Ok((item, Vec::new())), kept));
-                }
-                p => p,
-            };
-            let recording = reuse::Recording::new(routes);
-            let local = Env {
-                resolver: &recording,
-                ..env
-            };
-            let mut result = guarded(&shown, || p.enrich(slug.to_owned(), url.to_owned(), &local));
-            let kept = reusable(recording.into_lookups()).map(|r| (r, true));
-            if let Ok((route::Enriched::Briefing(b), _)) = &mut result {
-                b.digest = kept.as_ref().map(|(r, _)| r.digest(b));
-                if options.lean {
-                    // Made once, here, for the cache and the search index.
-                    b.search_entry = Some(crate::output::search::entry_json(b).into());
-                    lighten(b);
-                    let_go(b);
-                }
+                    ..
+                } = *entry;
+                briefing.scheduled = briefing.date.zoned.timestamp() > env.now;
+                let kept = reusable(lookups).map(|r| (r, false));
+                briefing.digest = kept.as_ref().map(|(r, _)| r.digest(&briefing));
+                let_go(&mut briefing);
+                let item = route::Enriched::Briefing(Box::new(briefing));
+                return Some((Ok((item, Vec::new())), kept));
             }
-            Some((result, kept))
+            p => p,
+        };
+        let recording = reuse::Recording::new(routes);
+        let local = Env {
+            resolver: &recording,
+            ..env
+        };
+        let mut result = guarded(&shown, || p.enrich(slug.to_owned(), url.to_owned(), &local));
+        let kept = reusable(recording.into_lookups()).map(|r| (r, true));
+        if let Ok((route::Enriched::Briefing(b), _)) = &mut result {
+            b.digest = kept.as_ref().map(|(r, _)| r.digest(b));
+            if options.lean {
+                // Made once, here, for the cache and the search index.
+                b.search_entry = Some(crate::output::search::entry_json(b).into());
+                lighten(b);
+                let_go(b);
+            }
+        }
+        Some((result, kept))
+    };
+    // Briefings go by the cache bucket they are kept in, the other files
+    // apart: each bucket is written as soon as its briefings are enriched,
+    // and they then read their HTML back from it when their pages are
+    // rendered, rather than hold it until then.
+    let count = parsed.len();
+    let mut groups: Vec<Vec<(usize, Parsed)>> = (0..=reuse::BUCKETS).map(|_| Vec::new()).collect();
+    for (i, p) in parsed.into_iter().enumerate() {
+        let group = match &p {
+            Parsed::Briefing(file, _) | Parsed::Cached(file, _) => {
+                reuse::bucket_of(&file.content_path)
+            }
+            _ => reuse::BUCKETS,
+        };
+        groups[group].push((i, p));
+    }
+    let failure = Mutex::new(None);
+    let done: Vec<Vec<(usize, Outcome)>> = groups
+        .into_par_iter()
+        .enumerate()
+        .map(|(bucket, group)| {
+            let mut outcomes: Vec<(usize, Outcome)> = group
+                .into_iter()
+                .filter_map(|(i, p)| Some((i, enrich_one(p)?)))
+                .collect();
+            if bucket < reuse::BUCKETS
+                && let Err(err) = save_bucket(&cache, bucket, &mut outcomes)
+            {
+                failure
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get_or_insert(err);
+            }
+            outcomes
         })
         .collect();
+    // Back in the files' order.
+    let mut slots: Vec<Option<Outcome>> = (0..count).map(|_| None).collect();
+    for (i, outcome) in done.into_iter().flatten() {
+        slots[i] = Some(outcome);
+    }
+    let results: Vec<Outcome> = slots.into_iter().flatten().collect();
     // Sized once: a briefing is large, and ten thousand of them would be
     // copied again each time a growing list doubled.
     let mut briefings = Vec::with_capacity(results.len());
@@ -310,20 +372,13 @@ pub(super) fn enrich_all(
             Err(errs) => diags.extend(errs),
         }
     }
-    timings.lap("markdown+enrich");
-    let current: Vec<(&reuse::Reusable, &crate::enrich::Briefing, bool)> = briefings
-        .iter()
-        .zip(&cacheable)
-        .filter_map(|(b, c)| c.as_ref().map(|(r, fresh)| (r, b, *fresh)))
-        .collect();
-    if let Err(err) = cache.save(&current) {
+    if let Some(err) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
         let msg =
             format!("could not save the build cache ({err:#}); the next build will redo its work");
         diags.push(Diagnostic::error_file(Path::new(crate::config::FILE_NAME), msg).warning());
     }
-    drop(current);
     let reusable: Vec<reuse::Reusable> = cacheable.into_iter().flatten().map(|(r, _)| r).collect();
-    timings.lap("cache");
+    timings.lap("markdown+enrich");
     let next_due = briefings
         .iter()
         .filter(|b| b.scheduled)

@@ -159,7 +159,10 @@ impl Live {
                 self.site.briefings[i].origin.file.forget_text();
             }
         }
-        crate::output::feeds::render_lists_of(&self.site, sink, &indices);
+        if crate::output::feeds::render_lists_of(&self.site, sink, &indices).is_err() {
+            // A body that cannot be read back: the full build reports it.
+            return None;
+        }
         // The index is made of the entries alone: unless one changed, it is
         // the same.
         if !searched.is_empty() {

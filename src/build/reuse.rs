@@ -15,13 +15,14 @@
 //! rewrites one bucket, not the whole cache.
 
 use foldhash::{HashMap, HashSet, HashSetExt};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::cache::SharedStr;
+use crate::cache::{SharedStr, Spilled, Stored};
 use crate::diag::Diagnostic;
 use crate::enrich::Briefing;
 use crate::markdown::LinkResolver;
@@ -30,7 +31,7 @@ use crate::render::sink::Hasher;
 use crate::source::{SourceFile, Stamp, walk};
 
 /// Number of bucket files.
-const BUCKETS: usize = 64;
+pub const BUCKETS: usize = 64;
 
 /// Links a briefing's enrichment resolved, with their answers.
 pub type Lookups = Vec<(String, Option<String>)>;
@@ -51,8 +52,9 @@ pub struct Entry {
     pub briefing: Briefing,
 }
 
-/// An entry as written: the briefing's body HTML (which the briefing's own
-/// encoding leaves out) follows it.
+/// An entry as written. The briefing's body HTML (which the briefing's own
+/// encoding leaves out) and its search entry follow the bucket's entries,
+/// in the file's tail: the entry says where.
 #[derive(Serialize)]
 struct EntryRef<'a> {
     text_key: Key,
@@ -60,27 +62,25 @@ struct EntryRef<'a> {
     title: &'a str,
     slug: Option<&'a str>,
     briefing: &'a Briefing,
-    html: &'a str,
-    search: &'a str,
+    html: Range<usize>,
+    search: Range<usize>,
 }
 
-/// An entry as read: its HTML is borrowed from the bucket file, which the
-/// briefing then shares rather than copies (see [`Briefing::html`]).
+/// An entry as read: see [`EntryRef`].
 #[derive(Deserialize)]
-struct EntryIn<'a> {
+struct EntryIn {
     text_key: Key,
     lookups: Lookups,
     title: String,
     slug: Option<String>,
     briefing: Briefing,
-    /// Checked as UTF-8 only when read (see [`crate::cache::SharedStr`]).
-    html: &'a [u8],
-    /// Its entry of the search index (its body's text is not kept).
-    search: &'a [u8],
+    html: Range<usize>,
+    search: Range<usize>,
 }
 
-/// One bucket file's content, as read.
-type BucketIn<'a> = (Key, Vec<(String, EntryIn<'a>)>);
+/// One bucket file's value, as read: the global key it was written under
+/// and its entries by path.
+type BucketIn = (Key, Vec<(String, EntryIn)>);
 
 /// What a build keeps of a briefing it may reuse later, besides the
 /// briefing itself.
@@ -187,72 +187,86 @@ impl Cache {
         Some(entry)
     }
 
-    /// Writes the buckets whose entries changed. `current` holds every
-    /// briefing that may be cached, with what it is kept with, and whether
-    /// it was enriched by this build (rather than taken from the cache).
-    pub fn save(&self, current: &[(&Reusable, &Briefing, bool)]) -> anyhow::Result<()> {
+    /// Writes bucket `b` if its entries changed. `members` holds every
+    /// briefing of the bucket that may be cached, with what it is kept
+    /// with, and whether it was enriched by this build (rather than taken
+    /// from the cache).
+    ///
+    /// The briefings written then read their HTML back from the file when
+    /// it is needed, and let their own copies go: a site's bodies go to
+    /// the cache anyway, and are not also held in memory until every page
+    /// is rendered.
+    pub fn save_bucket(
+        &self,
+        b: usize,
+        members: &mut [(&Reusable, &mut Briefing, bool)],
+    ) -> anyhow::Result<()> {
         let Some(dir) = &self.dir else {
             return Ok(());
         };
-        let mut by_bucket: Vec<Vec<usize>> = vec![Vec::new(); BUCKETS];
-        for (i, (r, _, _)) in current.iter().enumerate() {
-            by_bucket[bucket_of(&r.path)].push(i);
+        let fresh = members.iter().any(|m| m.2);
+        let dropped = {
+            let kept: HashSet<&str> = members.iter().map(|m| m.0.path.as_str()).collect();
+            self.loaded[b].iter().any(|p| !kept.contains(p.as_str()))
+        };
+        if !fresh && !dropped {
+            return Ok(());
         }
-        let failure = Mutex::new(None);
-        by_bucket.par_iter().enumerate().for_each(|(b, members)| {
-            let fresh = members.iter().any(|&i| current[i].2);
-            let kept: HashSet<&str> = members
-                .iter()
-                .map(|&i| current[i].0.path.as_str())
-                .collect();
-            let dropped = self.loaded[b].iter().any(|p| !kept.contains(p.as_str()));
-            if !fresh && !dropped {
-                return;
-            }
-            // The search entries of briefings enriched by this build.
-            let made: Vec<Option<String>> = members
-                .iter()
-                .map(|&i| {
-                    let briefing = current[i].1;
-                    let missing = briefing.search_entry.is_none();
-                    missing.then(|| crate::output::search::entry_json(briefing))
-                })
-                .collect();
-            let entries: Vec<(&str, EntryRef<'_>)> = members
-                .iter()
-                .zip(&made)
-                .map(|(&i, made)| {
-                    let (r, briefing, _) = current[i];
-                    let search = briefing.search_entry.as_ref().map(SharedStr::as_str);
-                    let entry = EntryRef {
-                        text_key: r.text_key,
-                        lookups: &r.lookups,
-                        title: &r.title,
-                        slug: r.slug.as_deref(),
-                        briefing,
-                        html: briefing.html(),
-                        search: search.or(made.as_deref()).unwrap_or_default(),
-                    };
-                    (r.path.as_str(), entry)
-                })
-                .collect();
-            // Mostly the HTML and search entries, and some metadata.
-            let size: usize = entries
-                .iter()
-                .map(|(_, e)| e.html.len() + e.search.len() + 2048)
-                .sum();
-            let bucket = (self.global, entries);
-            if let Err(err) = crate::cache::write_sized(&bucket_path(dir, b), &bucket, size) {
-                failure
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .get_or_insert(err);
-            }
-        });
-        match failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            Some(err) => Err(err),
-            None => Ok(()),
+        let mut texts: Vec<(std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)> =
+            Vec::with_capacity(members.len());
+        for (_, briefing, _) in members.iter() {
+            let search = match &briefing.search_entry {
+                Some(entry) => std::borrow::Cow::Borrowed(entry.as_str()),
+                None => std::borrow::Cow::Owned(crate::output::search::entry_json(briefing)),
+            };
+            texts.push((briefing.html()?, search));
         }
+        // Each text's place in the tail, in order.
+        let mut end = 0;
+        let mut place = |text: &str| {
+            end += text.len();
+            end - text.len()..end
+        };
+        let places: Vec<(Range<usize>, Range<usize>)> = texts
+            .iter()
+            .map(|(html, search)| (place(html), place(search)))
+            .collect();
+        let entries: Vec<(&str, EntryRef<'_>)> = members
+            .iter()
+            .zip(&places)
+            .map(|((r, briefing, _), (html, search))| {
+                let entry = EntryRef {
+                    text_key: r.text_key,
+                    lookups: &r.lookups,
+                    title: &r.title,
+                    slug: r.slug.as_deref(),
+                    briefing,
+                    html: html.clone(),
+                    search: search.clone(),
+                };
+                (r.path.as_str(), entry)
+            })
+            .collect();
+        let tail: Vec<&[u8]> = texts
+            .iter()
+            .flat_map(|(html, search)| [html.as_bytes(), search.as_bytes()])
+            .collect();
+        let path = bucket_path(dir, b);
+        let start = crate::cache::write_with_tail(&path, &(self.global, entries), &tail)?;
+        drop(tail);
+        drop(texts);
+        // A file that cannot be opened again leaves the briefings as they
+        // are.
+        let Ok(file) = std::fs::File::open(&path) else {
+            return Ok(());
+        };
+        let file = std::sync::Arc::new(file);
+        for ((_, briefing, _), (html, _)) in members.iter_mut().zip(places) {
+            let at = start + html.start as u64..start + html.end as u64;
+            briefing.cached_html = Some(Stored::Spilled(Spilled::new(file.clone(), at)));
+            briefing.body.html = String::new();
+        }
+        Ok(())
     }
 }
 
@@ -483,20 +497,23 @@ impl LinkResolver for Recording<'_> {
 }
 
 /// The entries of the bucket file at `path` if they were written under
-/// `global`. Their briefings share the file's bytes for their HTML.
+/// `global`. Their briefings share the file's bytes for their HTML and
+/// search entries.
 fn read_bucket(path: &Path, global: Key) -> Option<Vec<(String, Entry)>> {
-    let (bytes, body) = crate::cache::read_raw(path)?;
-    let file = std::sync::Arc::new(bytes);
-    let (key, entries): BucketIn<'_> = postcard::from_bytes(&file[body]).ok()?;
+    let (file, (key, entries), tail): (_, BucketIn, _) = crate::cache::read_with_tail(path)?;
     if key != global {
         return None;
     }
+    let text = |range: Range<usize>| {
+        let at = tail.checked_add(range.start)?..tail.checked_add(range.end)?;
+        SharedStr::at(&file, at)
+    };
     entries
         .into_iter()
         .map(|(path, e)| {
             let mut briefing = e.briefing;
-            briefing.cached_html = Some(SharedStr::within(&file, e.html)?);
-            briefing.search_entry = Some(SharedStr::within(&file, e.search)?);
+            briefing.cached_html = Some(Stored::Mapped(text(e.html)?));
+            briefing.search_entry = Some(text(e.search)?);
             let entry = Entry {
                 text_key: e.text_key,
                 lookups: e.lookups,
@@ -509,7 +526,8 @@ fn read_bucket(path: &Path, global: Key) -> Option<Vec<(String, Entry)>> {
         .collect()
 }
 
-fn bucket_of(path: &str) -> usize {
+/// The bucket file the briefing at `path` (below `content/`) is kept in.
+pub fn bucket_of(path: &str) -> usize {
     (xxhash_rust::xxh3::xxh3_64(path.as_bytes()) % BUCKETS as u64) as usize
 }
 

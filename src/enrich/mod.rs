@@ -198,10 +198,10 @@ pub struct Briefing {
     #[serde(skip)]
     pub digest: Option<crate::render::Key>,
     /// The body's HTML as the build cache holds it, for a briefing taken
-    /// from the cache (whose `body.html` is then empty): see
-    /// [`Briefing::html`].
+    /// from the cache or written to it (whose `body.html` is then empty):
+    /// see [`Briefing::html`].
     #[serde(skip)]
-    pub cached_html: Option<crate::cache::SharedStr>,
+    pub cached_html: Option<crate::cache::Stored>,
     /// The briefing's entry of the search index, as JSON, for a briefing
     /// taken from the cache (whose `body.plain_text` is then empty): see
     /// `output::search::entry_json`.
@@ -210,11 +210,12 @@ pub struct Briefing {
 }
 
 impl Briefing {
-    /// The body as HTML, safe to embed in a page.
-    pub fn html(&self) -> &str {
+    /// The body as HTML, safe to embed in a page. Reading it back from the
+    /// build cache can fail.
+    pub fn html(&self) -> std::io::Result<std::borrow::Cow<'_, str>> {
         match &self.cached_html {
-            Some(html) => html.as_str(),
-            None => &self.body.html,
+            Some(html) => html.text(),
+            None => Ok(std::borrow::Cow::Borrowed(&self.body.html)),
         }
     }
 

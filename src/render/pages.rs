@@ -305,7 +305,7 @@ impl<'a> Pages<'a> {
                         })
                         .collect(),
                     takeaway: b.takeaway.as_deref(),
-                    content_html: b.html(),
+                    content_html: BodyHtml(b),
                     toc: toc_views(&b.body.toc),
                     sources: b
                         .sources

@@ -6,6 +6,7 @@
 //! (Markdown output, sanitized unless the site opts out); templates print
 //! those with `| safe` and everything else escaped.
 
+use crate::enrich::Briefing;
 use serde::Serialize;
 
 /// Site-wide values, present in every template as `site`.
@@ -226,7 +227,7 @@ pub struct BriefingView<'a> {
     /// The "in simple terms" takeaway, plain text.
     pub takeaway: Option<&'a str>,
     /// The body as HTML.
-    pub content_html: &'a str,
+    pub content_html: BodyHtml<'a>,
     /// Table of contents of the body.
     pub toc: Vec<TocView<'a>>,
     /// Sources, primary first.
@@ -470,4 +471,26 @@ pub struct SearchContext<'a> {
     pub script_url: String,
     /// Subresource Integrity value of the search script.
     pub script_integrity: String,
+}
+
+/// A briefing's body as HTML, read (from the build cache, perhaps) only
+/// when its page is printed: a body that cannot be read fails the page.
+#[derive(Debug)]
+pub struct BodyHtml<'a>(pub &'a Briefing);
+
+impl Serialize for BodyHtml<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.html() {
+            Ok(html) => serializer.serialize_str(&html),
+            Err(err) => Err(serde::ser::Error::custom(unreadable_body(self.0, &err))),
+        }
+    }
+}
+
+/// Why a briefing's body could not be read back from the build cache.
+pub fn unreadable_body(b: &Briefing, err: &std::io::Error) -> String {
+    format!(
+        "could not read the body of `{}` back from the build cache ({err}); build again",
+        b.origin.file.display_path.display()
+    )
 }

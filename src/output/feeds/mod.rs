@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::diag::Diagnostic;
 use crate::enrich::{Briefing, Date};
 use crate::escape::{self, Xml};
 use crate::render::sink::Hasher;
@@ -63,24 +64,29 @@ pub fn scopes(site: &Site) -> Vec<Scope> {
     out
 }
 
-/// The three feed files of every scope.
-pub fn render(site: &Site) -> Vec<OutputFile> {
+/// The three feed files of every scope. Fails only when a body kept in
+/// the build cache cannot be read back.
+pub fn render(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
     let sink = crate::render::sink::Memory::default();
-    render_to(site, &sink);
-    sink.into_files()
+    render_to(site, &sink)?;
+    Ok(sink.into_files())
 }
 
 /// The three feed files of every scope, handed to `sink` as they are made.
-pub fn render_to(site: &Site, sink: &dyn crate::render::Sink) {
-    render_scopes(site, scopes(site), sink);
+pub fn render_to(site: &Site, sink: &dyn crate::render::Sink) -> Result<(), Diagnostic> {
+    render_scopes(site, scopes(site), sink)
 }
 
 /// The feed files of every scope that lists one of the briefings at
 /// `indices` (into [`Site::briefings`]), handed to `sink`.
-pub fn render_lists_of(site: &Site, sink: &dyn crate::render::Sink, indices: &[usize]) {
+pub fn render_lists_of(
+    site: &Site,
+    sink: &dyn crate::render::Sink,
+    indices: &[usize],
+) -> Result<(), Diagnostic> {
     let mut listing = scopes(site);
     listing.retain(|s| s.items.iter().any(|i| indices.contains(i)));
-    render_scopes(site, listing, sink);
+    render_scopes(site, listing, sink)
 }
 
 /// How one of a scope's feed files is printed.
@@ -94,7 +100,11 @@ const FILES: [(&str, Print); 3] = [
     ("feed.json", |feed| feed.json()),
 ];
 
-fn render_scopes(site: &Site, scopes: Vec<Scope>, sink: &dyn crate::render::Sink) {
+fn render_scopes(
+    site: &Site,
+    scopes: Vec<Scope>,
+    sink: &dyn crate::render::Sink,
+) -> Result<(), Diagnostic> {
     let file_key = |scope: Option<Key>, name: &str| {
         scope.map(|k| Hasher::new(k).bytes(name.as_bytes()).finish())
     };
@@ -113,7 +123,7 @@ fn render_scopes(site: &Site, scopes: Vec<Scope>, sink: &dyn crate::render::Sink
         })
         .collect();
     let scopes: Vec<&Scope> = todo.iter().map(|(scope, _, _)| scope).collect();
-    let entries = Entries::render(site, &scopes);
+    let entries = Entries::render(site, &scopes)?;
     todo.par_iter().for_each(|(scope, key, kept)| {
         let feed = Feed {
             site,
@@ -128,6 +138,7 @@ fn render_scopes(site: &Site, scopes: Vec<Scope>, sink: &dyn crate::render::Sink
             sink.put(OutputFile { path, bytes }, key);
         }
     });
+    Ok(())
 }
 
 /// What a scope's feeds are made from, when every briefing they list
@@ -168,7 +179,7 @@ struct Entries {
 }
 
 impl Entries {
-    fn render(site: &Site, scopes: &[&Scope]) -> Self {
+    fn render(site: &Site, scopes: &[&Scope]) -> Result<Self, Diagnostic> {
         let mut indices: Vec<usize> = scopes
             .iter()
             .flat_map(|s| s.items.iter().copied())
@@ -178,8 +189,8 @@ impl Entries {
         let rendered = indices
             .par_iter()
             .map(|&i| Entry::new(site, &site.briefings[i]))
-            .collect();
-        Entries { indices, rendered }
+            .collect::<Result<_, _>>()?;
+        Ok(Entries { indices, rendered })
     }
 
     /// The entry of the briefing at `index`.
@@ -193,22 +204,27 @@ impl Entries {
 }
 
 impl Entry {
-    fn new(site: &Site, b: &Briefing) -> Self {
+    fn new(site: &Site, b: &Briefing) -> Result<Self, Diagnostic> {
         let config = &site.config;
         let url = config.absolute(&b.url);
         // The full body with absolute links, or none (then the summary
         // stands in).
-        let html = config
-            .feeds
-            .full_content
-            .then(|| absolutize(config, b.html()));
+        let html = if config.feeds.full_content {
+            let body = b.html().map_err(|err| {
+                let msg = crate::render::view::unreadable_body(b, &err);
+                Diagnostic::error_file(&b.origin.file.display_path, msg)
+            })?;
+            Some(absolutize(config, &body))
+        } else {
+            None
+        };
         // Atom content and the RSS description are the same escaped HTML.
         let escaped_html = html.as_deref().map(escape::xml);
-        Entry {
+        Ok(Entry {
             atom: atom_entry(site, b, &url, escaped_html.as_deref()),
             rss: rss_item(b, &url, escaped_html.as_deref()),
             json: json_item(site, b, url, html),
-        }
+        })
     }
 }
 
