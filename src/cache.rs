@@ -162,12 +162,19 @@ impl SharedStr {
         }
     }
 
-    /// The text's bytes, not checked to be UTF-8 (for hashing).
+    /// The text's bytes, not checked again to be UTF-8 (a file's checksum
+    /// vouches for them).
     pub fn as_bytes(&self) -> &[u8] {
         match &self.0 {
             Shared::InFile { file, range } => &file[range.clone()],
             Shared::Made(text) => text.as_bytes(),
         }
+    }
+}
+
+impl AsRef<[u8]> for SharedStr {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
     }
 }
 

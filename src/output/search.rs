@@ -76,9 +76,14 @@ impl<'a> Entry<'a> {
 /// The search index of `site`: a JSON array in the site's order (newest
 /// first), which the script relies on to break ranking ties.
 pub fn render(site: &Site) -> OutputFile {
+    let entries: Vec<Bytes> = site
+        .briefings
+        .par_iter()
+        .map(|b| Bytes::from(entry_of(b).into_owned()))
+        .collect();
     OutputFile {
         path: PATH.to_owned(),
-        bytes: json_array(&site.briefings, entry_of).concat(),
+        bytes: array_parts(entries).concat(),
     }
 }
 
@@ -119,7 +124,9 @@ pub fn render_to(
     }
     let key = h.finish();
     if !sink.unchanged(PATH, key) {
-        let parts = json_array(&entries, |e| Cow::Borrowed(e.as_str()));
+        // Handed over as the entries where they lie, never joined in
+        // memory.
+        let parts = array_parts(entries.iter().map(|e| Bytes::from_owner(e.clone())));
         sink.put_parts(PATH.to_owned(), parts, key);
     }
     entries
@@ -141,19 +148,21 @@ pub fn entry_json(b: &Briefing) -> String {
     serde_json::to_string(&Entry::new(b)).unwrap_or_default()
 }
 
-/// The compact JSON array of each item's `entry` (compact JSON; an empty
-/// entry is left out), in order, as parts that join into it. Runs of
-/// [`CHUNK`] items are joined in parallel, each as its part of the array's
-/// text: the same bytes as printing the whole array at once.
-fn json_array<'a, T: Sync>(
-    items: &'a [T],
-    entry: impl Fn(&'a T) -> Cow<'a, str> + Sync,
-) -> Vec<Bytes> {
-    let runs: Vec<Bytes> = items
-        .par_chunks(CHUNK)
-        .map(|run| Bytes::from(joined(run.iter().map(&entry))))
-        .collect();
-    array_of(&runs)
+/// The parts of the compact JSON array of `entries` (each compact JSON;
+/// empty ones are left out), in order: the brackets, the commas and the
+/// entries, which join into the array's text.
+fn array_parts(entries: impl IntoIterator<Item = Bytes>) -> Vec<Bytes> {
+    let entries = entries.into_iter();
+    let mut parts = Vec::with_capacity(entries.size_hint().0 * 2 + 2);
+    parts.push(Bytes::from_static(b"["));
+    for entry in entries.filter(|entry| !entry.is_empty()) {
+        if parts.len() > 1 {
+            parts.push(Bytes::from_static(b","));
+        }
+        parts.push(entry);
+    }
+    parts.push(Bytes::from_static(b"]"));
+    parts
 }
 
 /// The entries of a run, comma-separated (empty ones left out), in a
@@ -169,20 +178,6 @@ fn joined<'a>(entries: impl Iterator<Item = Cow<'a, str>>) -> Vec<u8> {
         part.extend_from_slice(entry.as_bytes());
     }
     part
-}
-
-/// The array of the entries joined in `runs`, as parts that share them.
-fn array_of(runs: &[Bytes]) -> Vec<Bytes> {
-    let mut parts = Vec::with_capacity(runs.len() * 2 + 1);
-    parts.push(Bytes::from_static(b"["));
-    for run in runs.iter().filter(|run| !run.is_empty()) {
-        if parts.len() > 1 {
-            parts.push(Bytes::from_static(b","));
-        }
-        parts.push(run.clone());
-    }
-    parts.push(Bytes::from_static(b"]"));
-    parts
 }
 
 /// The index of a site held in memory and patched (`serve`), in runs of
@@ -233,8 +228,7 @@ impl Runs {
     }
 
     fn parts(&self) -> Vec<Bytes> {
-        let runs: Vec<Bytes> = self.runs.iter().map(|(run, _)| run.clone()).collect();
-        array_of(&runs)
+        array_parts(self.runs.iter().map(|(run, _)| run.clone()))
     }
 
     /// Hands the index to `sink`, unless it holds it already.
@@ -346,8 +340,10 @@ mod tests {
         for n in [0, 1, 2, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 3] {
             let items: Vec<String> = (0..n).map(|i| format!("<{i}>\u{2028}\"")).collect();
             let whole: Vec<(usize, &str)> = items.iter().map(|s| (s.len(), s.as_str())).collect();
-            let json = |s: &String| Cow::Owned(serde_json::to_string(&(s.len(), s)).unwrap());
-            let parts = json_array(&items, json).concat();
+            let json = items
+                .iter()
+                .map(|s| Bytes::from(serde_json::to_string(&(s.len(), s)).unwrap()));
+            let parts = array_parts(json).concat();
             assert_eq!(
                 String::from_utf8(parts).unwrap(),
                 serde_json::to_string(&whole).unwrap(),
@@ -362,19 +358,23 @@ mod tests {
             Cow::Owned(serde_json::to_string(s).unwrap())
         }
         let mut items: Vec<String> = (0..2 * CHUNK + 3).map(|i| format!("<{i}>")).collect();
+        let whole = |items: &[String]| {
+            array_parts(items.iter().map(|i| Bytes::from(json(i).into_owned()))).concat()
+        };
         let mut runs = Runs::of(&items, json);
-        let before = runs.parts();
-        assert_eq!(before.concat(), json_array(&items, json).concat());
+        assert_eq!(runs.parts().concat(), whole(&items));
+        // Holds the runs before (which share their bytes with `runs`).
+        let kept = runs.clone();
         items[2] = "first run, longer now".into();
         items[2 * CHUNK + 1] = "last".into();
         runs.remake_of(&items, &[2, 2 * CHUNK + 1], json);
-        let after = runs.parts();
-        assert_eq!(after.concat(), json_array(&items, json).concat());
+        assert_eq!(runs.parts().concat(), whole(&items));
         // The run in the middle is shared with the index before; the
         // others are new.
-        let shared: Vec<bool> = before
+        let shared: Vec<bool> = kept
+            .parts()
             .iter()
-            .zip(&after)
+            .zip(runs.parts())
             .map(|(a, b)| a.as_ptr() == b.as_ptr())
             .collect();
         assert_eq!(shared.len(), 7, "[ run , run , run ]");
