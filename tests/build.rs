@@ -537,3 +537,46 @@ fn an_incremental_build_leaves_only_what_a_clean_build_makes() {
     );
     assert_eq!(listing(&out), clean_listing(&site));
 }
+
+/// Files the previous build wrote and someone changed or deleted since are
+/// made again, whether nothing else changed or a briefing was edited: an
+/// update in place never keeps a file that is not as the build left it.
+#[test]
+fn output_files_changed_by_hand_are_made_again() {
+    let site = TestSite::fixture("kitchen-sink");
+    let out = site.root().join("public");
+    let clean_listing = |site: &TestSite| {
+        let clean = site.root().join("clean");
+        let run = site.run(&["build", "--no-cache", "--output", clean.to_str().unwrap()]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+        listing(&clean)
+    };
+    assert_eq!(site.run(&["build"]).status, 0);
+    let page = out.join("briefings/gamma/index.html");
+    let twin = out.join("briefings/gamma/index.md");
+    let index = out.join("index.html");
+    // Same length, other bytes: only the modification time tells.
+    let original = std::fs::read(&page).unwrap();
+    std::fs::write(&page, vec![b'x'; original.len()]).unwrap();
+    std::fs::remove_file(&twin).unwrap();
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("2 written"),
+        "the two files, and only them: {}",
+        run.stdout
+    );
+    assert_eq!(listing(&out), clean_listing(&site));
+
+    // Again, with a briefing edited, and a page it does not change
+    // replaced by a folder.
+    std::fs::remove_file(&index).unwrap();
+    std::fs::create_dir_all(index.join("inside")).unwrap();
+    let alpha = "content/2025/alpha.md";
+    let text = std::fs::read_to_string(site.root().join(alpha)).unwrap();
+    site.write(alpha, &format!("{text}\nOne more paragraph.\n"));
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("clean build"), "{}", run.stdout);
+    assert_eq!(listing(&out), clean_listing(&site));
+}

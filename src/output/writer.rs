@@ -165,21 +165,11 @@ impl Writer {
     /// the output as that build left it (same size and modification time),
     /// and nothing else was put there.
     pub fn previous_intact(&self) -> bool {
-        let Some(previous) = &self.previous else {
+        let Some(_) = &self.previous else {
             return false;
         };
-        if !self.strangers.found().is_empty() {
-            return false;
-        }
-        previous.par_iter().all(|(path, record)| {
-            safe_relative(path).is_ok_and(|rel| {
-                std::fs::symlink_metadata(self.output.join(rel)).is_ok_and(|meta| {
-                    meta.is_file()
-                        && meta.len() == record.size
-                        && modified_nanos(&meta) == record.modified
-                })
-            })
-        })
+        let found = self.strangers.found();
+        found.is_empty() && found.altered.is_empty()
     }
 
     /// Whether this build updates the previous output in place.
@@ -338,13 +328,8 @@ impl Sink for Writer {
         if record.key != key {
             return false;
         }
-        let Ok(rel) = safe_relative(path) else {
-            return false;
-        };
-        let on_disk = std::fs::symlink_metadata(self.output.join(rel));
-        let intact = on_disk.is_ok_and(|meta| {
-            meta.is_file() && meta.len() == record.size && modified_nanos(&meta) == record.modified
-        });
+        // Looked at from the start of the build (see `strangers`).
+        let intact = !self.strangers.found().altered.contains(path);
         if intact {
             lock(&self.records).push((path.to_owned(), *record, false));
         }
@@ -405,21 +390,11 @@ fn journal_path(output: &Path) -> PathBuf {
 }
 
 impl Journal {
-    /// Moves the staged files into the output and deletes the files the new
-    /// site no longer has. Safe to run again after an interruption: a file
-    /// already moved or deleted is skipped.
+    /// Deletes the files the new site no longer has (and what others put
+    /// into the output), then moves the staged files into it: a folder put
+    /// where a file goes is gone before the file comes. Safe to run again
+    /// after an interruption: a file already deleted or moved is skipped.
     fn apply(&self, output: &Path, staging: &Path) -> Result<()> {
-        for path in &self.moves {
-            let rel = safe_relative(path)?;
-            let (from, target) = (staging.join(&rel), output.join(&rel));
-            if std::fs::symlink_metadata(&from).is_err() {
-                continue;
-            }
-            if let Some(parent) = target.parent() {
-                crate::fs::create_dir_all(parent)?;
-            }
-            crate::fs::rename(&from, &target)?;
-        }
         for path in &self.removals {
             let rel = safe_relative(path)?;
             let target = output.join(&rel);
@@ -443,6 +418,17 @@ impl Journal {
         for path in &self.folders {
             // One that is not empty holds a file put there since: it stays.
             let _ = std::fs::remove_dir(output.join(safe_relative(path)?));
+        }
+        for path in &self.moves {
+            let rel = safe_relative(path)?;
+            let (from, target) = (staging.join(&rel), output.join(&rel));
+            if std::fs::symlink_metadata(&from).is_err() {
+                continue;
+            }
+            if let Some(parent) = target.parent() {
+                crate::fs::create_dir_all(parent)?;
+            }
+            crate::fs::rename(&from, &target)?;
         }
         Ok(())
     }

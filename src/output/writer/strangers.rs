@@ -5,8 +5,10 @@
 //! They are found without walking the output: the manifest records every
 //! output folder's modification time (a file put into a folder changes its
 //! time), and only the folders whose time changed are read. That takes a
-//! stat of each folder, which a thread does while the build reads and
-//! renders ([`Lookout`]).
+//! stat of each folder, which a thread does while the build reads its
+//! sources ([`Lookout`]). The same thread checks that every file the
+//! previous build wrote is still as it left it: a file that is not is
+//! made again, never kept.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -25,6 +27,9 @@ pub(super) struct Strangers {
     pub folders: Vec<String>,
     /// The recorded folders whose time changed (and were read).
     pub changed: Vec<String>,
+    /// Files the previous build wrote that are gone or no longer as it
+    /// left them (another size or modification time, or not a file).
+    pub altered: HashSet<String>,
 }
 
 impl Strangers {
@@ -53,9 +58,10 @@ impl Strangers {
     }
 }
 
-/// The search for strangers, run on a thread of its own from the start of
-/// a build; the output is not touched before the build ends, which waits
-/// for the answer.
+/// The search for strangers and altered files, run on a thread of its
+/// own from the start of a build (without the build's thread pool, whose
+/// threads may wait for it); the output is not touched before the build
+/// ends.
 #[derive(Default)]
 pub(super) struct Lookout {
     found: OnceLock<Strangers>,
@@ -93,7 +99,7 @@ fn find(
 ) -> Strangers {
     let known: HashSet<&str> = folders.iter().map(|f| f.0.as_str()).collect();
     let found: Vec<Strangers> = folders
-        .par_iter()
+        .iter()
         .filter(|(folder, time)| {
             let meta = std::fs::symlink_metadata(output.join(folder));
             meta.is_ok_and(|m| m.is_dir() && modified_nanos(&m) != *time)
@@ -135,7 +141,50 @@ fn find(
         let depth = |p: &str| p.matches('/').count();
         depth(b).cmp(&depth(a)).then(a.cmp(b))
     });
+    all.altered = altered(output, previous);
     all
+}
+
+/// The files of `previous` that are not in `output` as the previous build
+/// left them, looked at on a few threads of their own.
+fn altered(output: &Path, previous: &HashMap<String, Record>) -> HashSet<String> {
+    let files: Vec<(&String, &Record)> = previous.iter().collect();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let per = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let checks: Vec<_> = files
+            .chunks(per)
+            .map(|chunk| {
+                let check = scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .filter(|(path, record)| !intact(output, path, record))
+                        .map(|(path, _)| (*path).clone())
+                        .collect::<Vec<String>>()
+                });
+                (chunk, check)
+            })
+            .collect();
+        checks
+            .into_iter()
+            .flat_map(|(chunk, check)| {
+                // A check that failed to finish proves nothing intact.
+                check
+                    .join()
+                    .unwrap_or_else(|_| chunk.iter().map(|(path, _)| (*path).clone()).collect())
+            })
+            .collect()
+    })
+}
+
+/// Whether the file at `path` in `output` is as the build that recorded
+/// `record` left it.
+fn intact(output: &Path, path: &str, record: &Record) -> bool {
+    super::safe_relative(path).is_ok_and(|rel| {
+        std::fs::symlink_metadata(output.join(rel)).is_ok_and(|meta| {
+            meta.is_file() && meta.len() == record.size && modified_nanos(&meta) == record.modified
+        })
+    })
 }
 
 /// The folders `path` lies in, innermost first; the output itself (`""`)
