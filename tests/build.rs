@@ -460,8 +460,12 @@ fn timings_name_every_stage() {
     }
 }
 
+/// Each file, folder and link below a folder: its path, its bytes (for a
+/// file) and what it is.
+type Listing = Vec<(std::path::PathBuf, Option<Vec<u8>>, &'static str)>;
+
 /// Every entry below `dir`: files with their bytes, folders and links.
-fn listing(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Option<Vec<u8>>, &'static str)> {
+fn listing(dir: &std::path::Path) -> Listing {
     walkdir::WalkDir::new(dir)
         .min_depth(1)
         .sort_by_file_name()
@@ -481,6 +485,14 @@ fn listing(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Option<Vec<u8>>, &
         .collect()
 }
 
+/// The listing of what a clean build of `site` makes (in `clean/`).
+fn clean_listing(site: &TestSite) -> Listing {
+    let clean = site.root().join("clean");
+    let run = site.run(&["build", "--no-cache", "--output", clean.to_str().unwrap()]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    listing(&clean)
+}
+
 /// Files and folders put into the output by anyone else go with the next
 /// build, whether it finds nothing changed or updates a page in place: the
 /// output is always what a clean build makes.
@@ -488,12 +500,6 @@ fn listing(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Option<Vec<u8>>, &
 fn an_incremental_build_leaves_only_what_a_clean_build_makes() {
     let site = TestSite::fixture("kitchen-sink");
     let out = site.root().join("public");
-    let clean_listing = |site: &TestSite| {
-        let clean = site.root().join("clean");
-        let run = site.run(&["build", "--no-cache", "--output", clean.to_str().unwrap()]);
-        assert_eq!(run.status, 0, "{}", run.stderr);
-        listing(&clean)
-    };
     assert_eq!(site.run(&["build"]).status, 0);
     let stray = |rel: &str| {
         let path = out.join(rel);
@@ -545,12 +551,6 @@ fn an_incremental_build_leaves_only_what_a_clean_build_makes() {
 fn output_files_changed_by_hand_are_made_again() {
     let site = TestSite::fixture("kitchen-sink");
     let out = site.root().join("public");
-    let clean_listing = |site: &TestSite| {
-        let clean = site.root().join("clean");
-        let run = site.run(&["build", "--no-cache", "--output", clean.to_str().unwrap()]);
-        assert_eq!(run.status, 0, "{}", run.stderr);
-        listing(&clean)
-    };
     assert_eq!(site.run(&["build"]).status, 0);
     let page = out.join("briefings/gamma/index.html");
     let twin = out.join("briefings/gamma/index.md");
