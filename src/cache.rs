@@ -240,7 +240,8 @@ fn read_exact_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> s
         match std::os::windows::fs::FileExt::seek_read(file, buf, offset) {
             Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
             Ok(n) => {
-                buf = &mut buf[n..];
+                let rest = std::mem::take(&mut buf);
+                buf = &mut rest[n..];
                 offset += n as u64;
             }
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}

@@ -165,9 +165,9 @@ impl Writer {
     /// the output as that build left it (same size and modification time),
     /// and nothing else was put there.
     pub fn previous_intact(&self) -> bool {
-        let Some(_) = &self.previous else {
+        if self.previous.is_none() {
             return false;
-        };
+        }
         let found = self.strangers.found();
         found.is_empty() && found.altered.is_empty()
     }
