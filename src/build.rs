@@ -309,14 +309,11 @@ pub fn build_to(
     let mut assets = assets;
     std::mem::take(&mut assets.files).into_iter().for_each(put);
     // Every page is rendered: the sitemap can list them.
-    let pages: Vec<OutputFile> = sink
-        .paths()
-        .into_iter()
+    let paths = sink.paths();
+    let pages: Vec<&str> = paths
+        .iter()
+        .map(String::as_str)
         .filter(|p| p.ends_with("index.html"))
-        .map(|path| OutputFile {
-            path,
-            bytes: Vec::new(),
-        })
         .collect();
     // The rest is made side by side: the sitemap runs on one thread, and
     // the other has the feeds and `llms.txt` meanwhile.
@@ -329,11 +326,7 @@ pub fn build_to(
             crate::output::llms::render_index(&site, sink);
             fed
         },
-        || {
-            crate::output::crawlers::render(&site, &pages)
-                .into_iter()
-                .for_each(put);
-        },
+        || crate::output::crawlers::render_to(&site, pages, sink),
     );
     if let Err(err) = fed {
         diags.push(err);

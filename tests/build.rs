@@ -580,3 +580,45 @@ fn output_files_changed_by_hand_are_made_again() {
     assert!(!run.stdout.contains("clean build"), "{}", run.stdout);
     assert_eq!(listing(&out), clean_listing(&site));
 }
+
+/// `llms.txt` and the sitemap are kept when nothing they list changed, and
+/// made again when a page, a story or the site's settings change them.
+#[test]
+fn llms_txt_and_the_sitemap_follow_what_they_list() {
+    let site = TestSite::fixture("kitchen-sink");
+    let out = site.root().join("public");
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    assert_eq!(site.run(&["build"]).status, 0);
+    site.write(
+        "content/pages/about.md",
+        "+++\ntitle = \"About the desk\"\n+++\nWho writes here.\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("clean build"), "{}", run.stdout);
+    assert!(
+        read("llms.txt").contains("[About the desk]"),
+        "{}",
+        read("llms.txt")
+    );
+
+    let story = site.root().join("content/stories/saga.md");
+    let text = std::fs::read_to_string(&story).unwrap();
+    site.write(
+        "content/stories/saga.md",
+        &format!("{text}\nA sentence added.\n"),
+    );
+    site.write(
+        "content/pages/extra.md",
+        "+++\ntitle = \"Extra\"\n+++\nMore.\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        read("sitemap.xml").contains("/extra/</loc>"),
+        "{}",
+        read("sitemap.xml")
+    );
+    assert!(read("llms.txt").contains("[Extra]"), "{}", read("llms.txt"));
+    assert_eq!(listing(&out), clean_listing(&site));
+}

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 use crate::enrich::Briefing;
 use crate::escape::{self, Xml};
-use crate::render::OutputFile;
+use crate::render::sink::Hasher;
+use crate::render::{OutputFile, Sink};
 use crate::site::Site;
 
 /// Most URLs one sitemap file may list.
@@ -15,6 +16,39 @@ pub const SITEMAP_LIMIT: usize = 50_000;
 /// `sitemap.xml` (and its parts) for every HTML page in `files`, plus
 /// `robots.txt` pointing to it.
 pub fn render(site: &Site, files: &[OutputFile]) -> Vec<OutputFile> {
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    crawler_files(site, &paths)
+}
+
+/// [`render`] for the files at `paths`, handed to `sink`, unless it holds
+/// them made from the same pages, dates and settings.
+pub fn render_to(site: &Site, mut paths: Vec<&str>, sink: &dyn Sink) {
+    // The pages are listed sorted whatever order they come in.
+    paths.sort_unstable();
+    let config = &site.config;
+    let mut h = Hasher::new(0);
+    h.bytes(b"crawlers");
+    h.value(&(&config.base_url, &config.base_path, &paths));
+    for b in &site.briefings {
+        h.value(&(&b.url, iso_date(b)));
+    }
+    let key = h.finish();
+    let pages = paths.iter().filter(|p| p.ends_with("index.html")).count();
+    let key_of = |name: &str| Hasher::new(key).bytes(name.as_bytes()).finish();
+    let names = sitemap_names(pages).chain(std::iter::once("robots.txt".to_owned()));
+    if names
+        .into_iter()
+        .all(|name| sink.unchanged(&name, key_of(&name)))
+    {
+        return;
+    }
+    for file in crawler_files(site, &paths) {
+        let key = key_of(&file.path);
+        sink.put(file, key);
+    }
+}
+
+fn crawler_files(site: &Site, paths: &[&str]) -> Vec<OutputFile> {
     let config = &site.config;
     let lastmod: HashMap<&str, &str> = site
         .briefings
@@ -23,9 +57,9 @@ pub fn render(site: &Site, files: &[OutputFile]) -> Vec<OutputFile> {
         .collect();
     let home = config.url("");
     let newest = site.briefings.first().map(iso_date);
-    let mut urls: Vec<(String, Option<String>)> = files
+    let mut urls: Vec<(String, Option<String>)> = paths
         .iter()
-        .filter_map(|f| f.path.strip_suffix("index.html"))
+        .filter_map(|path| path.strip_suffix("index.html"))
         .map(|dir| {
             let url = config.url(dir);
             let modified = if url == home {
@@ -48,6 +82,23 @@ pub fn render(site: &Site, files: &[OutputFile]) -> Vec<OutputFile> {
     out
 }
 
+/// The sitemap files for `count` URLs: `sitemap.xml`, after its numbered
+/// parts when there are more than [`SITEMAP_LIMIT`].
+fn sitemap_names(count: usize) -> impl Iterator<Item = String> {
+    let parts = if count <= SITEMAP_LIMIT {
+        0
+    } else {
+        count.div_ceil(SITEMAP_LIMIT)
+    };
+    (1..=parts)
+        .map(part_name)
+        .chain(std::iter::once("sitemap.xml".to_owned()))
+}
+
+fn part_name(number: usize) -> String {
+    format!("sitemap-{number}.xml")
+}
+
 /// `sitemap.xml` for `urls` (absolute, sorted), or, past [`SITEMAP_LIMIT`],
 /// numbered parts and a `sitemap.xml` index whose entries `loc_of` makes
 /// absolute.
@@ -66,7 +117,7 @@ pub fn sitemaps(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (i, chunk) in urls.chunks(SITEMAP_LIMIT).enumerate() {
-        let name = format!("sitemap-{}.xml", i + 1);
+        let name = part_name(i + 1);
         let _ = writeln!(
             index,
             "<sitemap><loc>{}</loc></sitemap>",
@@ -135,6 +186,21 @@ mod tests {
         assert!(index.contains("<loc>https://example.com/sitemap-2.xml</loc>"));
         let second = String::from_utf8(files[1].bytes.clone()).unwrap();
         assert_eq!(second.matches("<url>").count(), 1);
+    }
+
+    #[test]
+    fn the_names_known_before_match_the_files_made() {
+        for n in [
+            0,
+            3,
+            SITEMAP_LIMIT,
+            SITEMAP_LIMIT + 1,
+            2 * SITEMAP_LIMIT + 1,
+        ] {
+            let files = sitemaps(&urls(n), |n| n.into());
+            let made: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            assert_eq!(sitemap_names(n).collect::<Vec<_>>(), made, "{n} URLs");
+        }
     }
 
     #[test]

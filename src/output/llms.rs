@@ -42,10 +42,45 @@ pub fn render_twin(config: &Config, b: &Briefing, sink: &dyn Sink) {
 
 /// `llms.txt`, handed to `sink`.
 pub fn render_index(site: &Site, sink: &dyn Sink) {
+    let key = index_key(site);
+    let path = "llms.txt";
+    if sink.unchanged(path, key) {
+        return;
+    }
     let bytes = llms_txt(site).into_bytes();
-    let key = crate::render::sink::key_of_bytes(&bytes);
-    let path = "llms.txt".to_owned();
-    sink.put(OutputFile { path, bytes }, key);
+    sink.put(
+        OutputFile {
+            path: path.to_owned(),
+            bytes,
+        },
+        key,
+    );
+}
+
+/// Everything `llms.txt` prints: the site's title, description and URL,
+/// and each briefing's, story's and page's title, URL and line, in order.
+/// Hashing them is cheaper than printing ten thousand lines to compare.
+fn index_key(site: &Site) -> Key {
+    let config = &site.config;
+    let mut h = Hasher::new(0);
+    h.bytes(b"llms.txt");
+    h.value(&(
+        &config.title,
+        &config.description,
+        &config.base_url,
+        &config.base_path,
+    ));
+    for b in &site.briefings {
+        let line = b.takeaway.as_deref().unwrap_or(&b.summary);
+        h.value(&(&b.title, &b.url, line, &b.date.view.iso));
+    }
+    for s in &site.stories {
+        h.value(&(&s.story.title, &s.story.url, &s.story.summary));
+    }
+    for p in &site.pages {
+        h.value(&(&p.title, &p.url, &p.summary));
+    }
+    h.finish()
 }
 
 /// Everything a twin is made from: the briefing's metadata, its Markdown
