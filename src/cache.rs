@@ -259,7 +259,7 @@ pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
 /// [`write`], with `tail` after the value's encoding: texts written as
 /// they are, which the value can point into by their place in the tail
 /// (see [`read_with_tail`]). The file is encoded straight into one buffer
-/// of its size, its stamp and checksum in front, rather than grown and
+/// sized for it, its stamp and checksum in front, rather than grown and
 /// copied. Returns where in the file the tail starts.
 pub fn write_with_tail<T: Serialize>(path: &Path, value: &T, tail: &[&[u8]]) -> Result<u64> {
     let tail_len: usize = tail.iter().map(|part| part.len()).sum();

@@ -253,6 +253,7 @@ impl Cache {
             .collect();
         let path = bucket_path(dir, b);
         let start = crate::cache::write_with_tail(&path, &(self.global, entries), &tail)?;
+        // The texts borrow the briefings, which change below.
         drop(tail);
         drop(texts);
         // A file that cannot be opened again leaves the briefings as they
