@@ -32,7 +32,7 @@ pub fn source_file(text: &str, kind: Kind) -> SourceFile {
 
 /// Every diagnostic names the file, and a line and column inside it.
 pub fn check_diagnostics(diags: &[Diagnostic], file: &SourceFile) {
-    let lines: Vec<&str> = file.text.split('\n').collect();
+    let lines: Vec<&str> = file.text().split('\n').collect();
     for d in diags {
         assert_eq!(d.path, file.display_path, "{d}");
         assert!(!d.message.is_empty(), "empty message");
@@ -127,9 +127,10 @@ impl Fixture {
             Ok(site) => site,
             Err(diags) => return check_diagnostics(&diags, file),
         };
-        let mut out: Vec<OutputFile> =
-            briefing::render::pages::render_all(&site, &self.renderer, &self.assets)
-                .unwrap_or_else(|errs| panic!("the embedded theme failed: {errs:?}"));
+        let pages = briefing::render::sink::Memory::default();
+        briefing::render::pages::render_all(&site, &self.renderer, &self.assets, &pages)
+            .unwrap_or_else(|errs| panic!("the embedded theme failed: {errs:?}"));
+        let mut out: Vec<OutputFile> = pages.into_files();
         out.extend(
             briefing::output::feeds::render(&site)
                 .unwrap_or_else(|err| panic!("bodies in memory always read: {err}")),

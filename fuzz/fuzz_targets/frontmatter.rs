@@ -17,13 +17,13 @@ mod common;
 fn parse<T: Schema>(file: &SourceFile) -> Option<frontmatter::Parsed<T>> {
     match frontmatter::parse::<T>(file) {
         Ok(parsed) => {
-            let len = file.text.len();
+            let len = file.text().len();
             assert!(parsed.body_offset <= len);
-            assert!(file.text.is_char_boundary(parsed.body_offset));
+            assert!(file.text().is_char_boundary(parsed.body_offset));
             for span in parsed.spans.values() {
                 assert!(span.start <= span.end && span.end <= len, "{span:?}");
             }
-            let _ = parsed.body(&file.text);
+            let _ = parsed.body(file.text());
             Some(parsed)
         }
         Err(diags) => {
