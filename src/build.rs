@@ -6,6 +6,7 @@ mod enrichment;
 mod live;
 mod reuse;
 mod route;
+mod stamps;
 
 pub use live::{Live, Patched, Tools};
 pub use reuse::Memo;
@@ -91,7 +92,7 @@ pub struct Built {
     pub reusable: Vec<reuse::Reusable>,
     /// What a later build needs to know this build's files without reading
     /// them (see [`Memo::new`]).
-    pub stamps: reuse::Stamps,
+    pub stamps: stamps::Stamps,
     /// How many content files this build read (the others it knew by their
     /// stamps).
     pub read: usize,
@@ -214,12 +215,12 @@ pub fn build_to(
             (Some(memo), stamps)
         }
         None => match &options.cache_dir {
-            Some(dir) if options.reuse => (None, reuse::Stamps::load(dir)),
-            _ => (None, reuse::Stamps::default()),
+            Some(dir) if options.reuse => (None, stamps::Stamps::load(dir)),
+            _ => (None, stamps::Stamps::default()),
         },
     };
     let cache_dir = options.cache_dir.as_deref();
-    let (files, file_keys, read) = reuse::load_content(root, cache_dir, &mut stamps, &mut diags);
+    let (files, file_keys, read) = stamps::load_content(root, cache_dir, &mut stamps, &mut diags);
     let (theme, theme_diags) = Theme::load(root);
     diags.extend(theme_diags);
     let inputs = inputs(root, options, &files, &file_keys, &theme);

@@ -21,8 +21,9 @@ use crate::render::{Key, Renderer, Sink};
 use crate::site::Site;
 use crate::source::{Kind, SourceFile, frontmatter};
 
-use super::reuse::{self, Memo, Reusable, Stamps};
+use super::reuse::{self, Memo, Reusable};
 use super::route::{self, Parsed, Routes};
+use super::stamps::Stamps;
 use super::{Built, Options, enrichment};
 
 /// What a build used besides the site that a patch of it uses again.
