@@ -211,12 +211,17 @@ pub struct Briefing {
 
 impl Briefing {
     /// The body as HTML, safe to embed in a page. Reading it back from the
-    /// build cache can fail.
+    /// build cache can fail; the error names the briefing.
     pub fn html(&self) -> std::io::Result<std::borrow::Cow<'_, str>> {
-        match &self.cached_html {
-            Some(html) => html.text(),
-            None => Ok(std::borrow::Cow::Borrowed(&self.body.html)),
-        }
+        let Some(html) = &self.cached_html else {
+            return Ok(std::borrow::Cow::Borrowed(&self.body.html));
+        };
+        html.text().map_err(|err| {
+            std::io::Error::other(format!(
+                "could not read the body of `{}` back from the build cache ({err}); build again",
+                self.origin.file.display_path.display()
+            ))
+        })
     }
 
     /// The body's Markdown without the blocks promoted to metadata (made

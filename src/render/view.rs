@@ -482,15 +482,7 @@ impl Serialize for BodyHtml<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.0.html() {
             Ok(html) => serializer.serialize_str(&html),
-            Err(err) => Err(serde::ser::Error::custom(unreadable_body(self.0, &err))),
+            Err(err) => Err(serde::ser::Error::custom(err)),
         }
     }
-}
-
-/// Why a briefing's body could not be read back from the build cache.
-pub fn unreadable_body(b: &Briefing, err: &std::io::Error) -> String {
-    format!(
-        "could not read the body of `{}` back from the build cache ({err}); build again",
-        b.origin.file.display_path.display()
-    )
 }

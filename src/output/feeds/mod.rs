@@ -211,8 +211,7 @@ impl Entry {
         // stands in).
         let html = if config.feeds.full_content {
             let body = b.html().map_err(|err| {
-                let msg = crate::render::view::unreadable_body(b, &err);
-                Diagnostic::error_file(&b.origin.file.display_path, msg)
+                Diagnostic::error_file(&b.origin.file.display_path, err.to_string())
             })?;
             Some(absolutize(config, &body))
         } else {
