@@ -211,6 +211,19 @@ fn save_bucket(
     cache.save_bucket(bucket, &mut members)
 }
 
+/// A body that was not written to the cache stays in memory until its
+/// page is rendered (a build without a cache, or a briefing with a
+/// warning): at its size, not with the slack of the buffer it grew in. A
+/// copy, not `shrink_to_fit`: an allocator may keep a block that is at
+/// most half empty in place (mimalloc does).
+fn hold(result: &mut crate::enrich::Enriched<route::Enriched>) {
+    if let Ok((route::Enriched::Briefing(b), _)) = result
+        && b.cached_html.is_none()
+    {
+        b.body.html = b.body.html.as_str().to_owned();
+    }
+}
+
 /// Enriches every parsed file (or takes its briefing from the cache),
 /// saves the cache, and assembles the site.
 pub(super) fn enrich_all(
@@ -337,6 +350,9 @@ pub(super) fn enrich_all(
                     .unwrap_or_else(|p| p.into_inner())
                     .get_or_insert(err);
             }
+            outcomes
+                .iter_mut()
+                .for_each(|(_, (result, _))| hold(result));
             outcomes
         })
         .collect();

@@ -357,12 +357,6 @@ pub fn briefing(
     // its beginning: the rest is not kept (nor cached).
     let mut body = body;
     text::truncate_chars(&mut body.plain_text, crate::output::search::BODY_CHARS + 1);
-    // Ten thousand briefings stay in memory until the site is written:
-    // their HTML should not carry the slack of the buffer it grew in. A
-    // copy, not `shrink_to_fit`: an allocator may keep a block that is at
-    // most half empty in place (mimalloc does). The plain text needs none:
-    // a lean build lets it go once the search entry is made.
-    body.html = body.html.as_str().to_owned();
 
     let item = move || {
         let date = date?;
