@@ -18,7 +18,9 @@ use rayon::prelude::*;
 
 use super::{MARKER, Record, lock, modified_nanos};
 
-/// Files (and links), folders, and the known folders whose time changed.
+/// What the output holds that the previous build did not put there (files
+/// and links, folders, and the known folders whose time changed), and the
+/// files it did put there that are no longer as it left them.
 #[derive(Debug, Default, Clone)]
 pub(super) struct Strangers {
     /// Files and links the manifest does not name, sorted.
@@ -33,7 +35,8 @@ pub(super) struct Strangers {
 }
 
 impl Strangers {
-    /// Whether there is nothing to remove.
+    /// Whether there is nothing to remove (altered files are made again,
+    /// not removed).
     pub fn is_empty(&self) -> bool {
         self.files.is_empty() && self.folders.is_empty()
     }
