@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -271,6 +272,8 @@ def parse_args(argv):
                     help="the briefing binary to time (default: the release build of this tree)")
     ap.add_argument("--floor", default=os.path.join(ROOT, "target", "release", "examples", "floor"),
                     help="the floor binary (default: the release build of examples/floor.rs)")
+    ap.add_argument("--write-tree", default=os.path.join(ROOT, "target", "release", "examples", "write_tree"),
+                    help="the writing reference (default: the release build of examples/write_tree.rs)")
     ap.add_argument("--json", help="also write the figures as JSON to this file")
     return ap.parse_args(argv)
 
@@ -418,6 +421,38 @@ class Run:
             self.ratios.append(("Hugo / briefing, same articles, 10k, wall", verdict(f"{r:.2f}", r >= 3), "≥ 3"))
             self.ratios.append(("Hugo / briefing, same articles, 10k, CPU", cpu("hugo", "same"), "—"))
             self.ratios.append(("Hugo / briefing on its own corpus, 10k, wall", f"{wall('hugo', 'b10'):.2f}", "—"))
+        self.writing(group["b10"].out, group["floor"].out)
+
+
+    def writing(self, briefing_out, floor_out):
+        """What writing the 10k outputs alone costs: the outputs the last
+        round of briefing and the floor left, copied from memory by
+        `write_tree`, in alternating rounds. Not a target: it shows how much
+        of each build's time no program making that output can avoid."""
+        print("10,000 briefings: writing each output alone", flush=True)
+        runs = {briefing_out: [], floor_out: []}
+        scratch = self.out("write")
+        for _ in range(self.args.rounds):
+            for tree, figures in runs.items():
+                if os.path.exists(scratch):
+                    shutil.rmtree(scratch)
+                done = subprocess.run([self.args.write_tree, tree, scratch],
+                                      check=True, capture_output=True, text=True)
+                figures.append(written(done.stdout))
+        shutil.rmtree(scratch, ignore_errors=True)
+        b, f = median_of(runs[briefing_out]), median_of(runs[floor_out])
+        self.ratios.append(("writing the 10k output alone, briefing / floor, wall s",
+                            f"{b['wall']:.3f} / {f['wall']:.3f}", "—"))
+        self.ratios.append(("writing the 10k output alone, briefing / floor, CPU s",
+                            f"{b['cpu']:.2f} / {f['cpu']:.2f}", "—"))
+
+
+def written(line):
+    """The figures `write_tree` prints: files, bytes, wall and CPU seconds."""
+    m = re.search(r"(\d+) files, (\d+) bytes: wall ([\d.]+) s, CPU ([\d.]+) s", line)
+    if not m:
+        raise ValueError(f"write_tree said: {line!r}")
+    return {"files": int(m[1]), "bytes": int(m[2]), "wall": float(m[3]), "cpu": float(m[4])}
 
 
 def load_average():
@@ -436,7 +471,7 @@ def main(argv=None):
     run.notes.append(f"load average at the start: {load_average()}")
     for n in sizes:
         run.size(n)
-    run.alternating()  # the ratios are taken at 10k
+    run.alternating()  # the ratios are taken at 10k, then each output is written alone
     run.one_briefing()
     run.incremental()
     run.live_preview()

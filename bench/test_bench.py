@@ -37,6 +37,7 @@ def binary(env, *candidates):
 
 BRIEFING = binary("BRIEFING_BIN", "debug/briefing", "release/briefing")
 FLOOR = binary("FLOOR_BIN", "debug/examples/floor", "release/examples/floor")
+WRITE_TREE = binary("WRITE_TREE_BIN", "debug/examples/write_tree", "release/examples/write_tree")
 
 
 def read_tree(root):
@@ -212,6 +213,27 @@ class FloorTest(unittest.TestCase):
                 self.assertNotIn("+++", html)
                 if "```rust" in text:
                     self.assertIn('<pre class="code hl-code" data-lang="rust"><code><span class="hl-source hl-rust">', html)
+
+
+@unittest.skipUnless(WRITE_TREE, "build write_tree first (cargo test builds examples)")
+class WriteTreeTest(unittest.TestCase):
+    def test_copies_the_tree_and_reports_what_it_wrote(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tree, copy = os.path.join(tmp, "tree"), os.path.join(tmp, "copy")
+            os.makedirs(os.path.join(tree, "a", "b"))
+            for name, data in [("index.html", b"x" * 100), ("a/b/index.html", b"y"), (".hidden", b"zz")]:
+                with open(os.path.join(tree, name), "wb") as f:
+                    f.write(data)
+            done = subprocess.run([WRITE_TREE, tree, copy], check=True, capture_output=True, text=True)
+            self.assertEqual(read_tree(copy), read_tree(tree))
+            fig = runner.written(done.stdout)
+            self.assertEqual((fig["files"], fig["bytes"]), (3, 103))
+            self.assertGreaterEqual(fig["cpu"], 0)
+            # It never writes into a folder that holds something.
+            refused = subprocess.run([WRITE_TREE, tree, tree], capture_output=True, text=True)
+            self.assertNotEqual(refused.returncode, 0)
+            self.assertIn("is not empty", refused.stderr)
+            self.assertEqual(read_tree(copy), read_tree(tree))
 
 
 class RunnerTest(unittest.TestCase):
