@@ -17,9 +17,10 @@
 //! cannot write over a site.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use briefing::build::cpu_time;
 use rayon::prelude::*;
 
 /// The same allocator as the `briefing` binary and the floor.
@@ -85,18 +86,4 @@ fn read_tree(tree: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>> {
         files.push((relative.to_owned(), data));
     }
     Ok(files)
-}
-
-/// CPU time the process has used so far, on every thread (Linux only).
-fn cpu_time() -> Option<Duration> {
-    #[cfg(target_os = "linux")]
-    {
-        let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
-        Some(Duration::new(
-            u64::try_from(t.tv_sec).ok()?,
-            u32::try_from(t.tv_nsec).ok()?,
-        ))
-    }
-    #[cfg(not(target_os = "linux"))]
-    None
 }

@@ -153,8 +153,8 @@ impl Timings {
 }
 
 /// CPU time the process has used so far, on every thread, where the system
-/// tells it.
-fn cpu_time() -> Option<Duration> {
+/// tells it (Linux). Also used by the benchmark's `write_tree`.
+pub fn cpu_time() -> Option<Duration> {
     #[cfg(target_os = "linux")]
     {
         let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
