@@ -423,7 +423,6 @@ class Run:
             self.ratios.append(("Hugo / briefing on its own corpus, 10k, wall", f"{wall('hugo', 'b10'):.2f}", "—"))
         self.writing(group["b10"].out, group["floor"].out)
 
-
     def writing(self, briefing_out, floor_out):
         """What writing the 10k outputs alone costs: the outputs the last
         round of briefing and the floor left, copied from memory by
@@ -448,11 +447,13 @@ class Run:
 
 
 def written(line):
-    """The figures `write_tree` prints: files, bytes, wall and CPU seconds."""
-    m = re.search(r"(\d+) files, (\d+) bytes: wall ([\d.]+) s, CPU ([\d.]+) s", line)
+    """The figures `write_tree` prints: files, bytes, wall and CPU seconds
+    (NaN where the system does not tell the CPU time)."""
+    m = re.search(r"(\d+) files, (\d+) bytes: wall ([\d.]+) s, CPU (?:([\d.]+) s|unknown)", line)
     if not m:
         raise ValueError(f"write_tree said: {line!r}")
-    return {"files": int(m[1]), "bytes": int(m[2]), "wall": float(m[3]), "cpu": float(m[4])}
+    cpu = float(m[4]) if m[4] else float("nan")
+    return {"files": int(m[1]), "bytes": int(m[2]), "wall": float(m[3]), "cpu": cpu}
 
 
 def load_average():

@@ -7,6 +7,7 @@ leaves in target/debug (or BRIEFING_BIN and FLOOR_BIN), and are skipped when
 those are missing.
 """
 
+import math
 import os
 import re
 import subprocess
@@ -265,6 +266,14 @@ class RunnerTest(unittest.TestCase):
             # An incremental measure keeps what the previous build left.
             fig = runner.measure(cmd, out, os.path.join(tmp, "log"), clean=False)
             self.assertEqual(fig["bytes"], 2)
+
+    def test_write_tree_figures_are_read_with_or_without_cpu_time(self):
+        fig = runner.written("write_tree: 3 files, 103 bytes: wall 0.002 s, CPU 0.004 s\n")
+        self.assertEqual(fig, {"files": 3, "bytes": 103, "wall": 0.002, "cpu": 0.004})
+        fig = runner.written("write_tree: 3 files, 103 bytes: wall 0.002 s, CPU unknown\n")
+        self.assertTrue(math.isnan(fig["cpu"]))
+        with self.assertRaises(ValueError):
+            runner.written("Error: no files under x")
 
     def test_median_of_rounds(self):
         runs = [{"wall": 3.0, "cpu": 1}, {"wall": 1.0, "cpu": 2}, {"wall": 2.0, "cpu": 3}]
