@@ -10,7 +10,7 @@ use briefing::diag::Diagnostic;
 use briefing::enrich::Env;
 use briefing::enrich::companies::CompanyMatcher;
 use briefing::output::assets::Assets;
-use briefing::render::{OutputFile, Renderer};
+use briefing::render::{OutputFile, Renderer, Sink};
 use briefing::site::{Include, Site};
 use briefing::source::schema::BriefingMatter;
 use briefing::source::{Kind, SourceFile, frontmatter};
@@ -127,18 +127,24 @@ impl Fixture {
             Ok(site) => site,
             Err(diags) => return check_diagnostics(&diags, file),
         };
-        let pages = briefing::render::sink::Memory::default();
-        briefing::render::pages::render_all(&site, &self.renderer, &self.assets, &pages)
+        // Every output, made by the functions a build uses, into memory.
+        let sink = briefing::render::sink::Memory::default();
+        briefing::render::pages::render_all(&site, &self.renderer, &self.assets, &sink)
             .unwrap_or_else(|errs| panic!("the embedded theme failed: {errs:?}"));
-        let mut out: Vec<OutputFile> = pages.into_files();
-        out.extend(
-            briefing::output::feeds::render(&site)
-                .unwrap_or_else(|err| panic!("bodies in memory always read: {err}")),
-        );
-        out.extend(briefing::output::llms::render(&site));
-        out.push(briefing::output::search::render(&site));
-        let crawl = briefing::output::crawlers::render(&site, &out);
-        out.extend(crawl);
+        briefing::output::feeds::render_to(&site, &sink)
+            .unwrap_or_else(|err| panic!("bodies in memory always read: {err}"));
+        briefing::output::llms::render_twins(&site, &sink);
+        briefing::output::llms::render_index(&site, &sink);
+        let entries = vec![None; site.briefings.len()];
+        briefing::output::search::render_to(&site.briefings, entries, &sink);
+        let paths = sink.paths();
+        let pages: Vec<&str> = paths
+            .iter()
+            .map(String::as_str)
+            .filter(|p| p.ends_with("index.html"))
+            .collect();
+        briefing::output::crawlers::render_to(&site, pages, &sink);
+        let out: Vec<OutputFile> = sink.into_files();
         let mut problems = Vec::new();
         for f in &out {
             problems.extend(inert::check_file(&f.path, &f.bytes));

@@ -13,15 +13,9 @@ use crate::site::Site;
 /// Most URLs one sitemap file may list.
 pub const SITEMAP_LIMIT: usize = 50_000;
 
-/// `sitemap.xml` (and its parts) for every HTML page in `files`, plus
-/// `robots.txt` pointing to it.
-pub fn render(site: &Site, files: &[OutputFile]) -> Vec<OutputFile> {
-    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    crawler_files(site, &paths)
-}
-
-/// [`render`] for the files at `paths`, handed to `sink`, unless it holds
-/// them made from the same pages, dates and settings.
+/// `sitemap.xml` (and its parts) for every HTML page at `paths`, plus
+/// `robots.txt` pointing to it, handed to `sink` unless it holds them made
+/// from the same pages, dates and settings.
 pub fn render_to(site: &Site, mut paths: Vec<&str>, sink: &dyn Sink) {
     // The pages are listed sorted whatever order they come in.
     paths.sort_unstable();

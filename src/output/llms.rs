@@ -13,14 +13,6 @@ use crate::render::sink::Hasher;
 use crate::render::{Key, OutputFile, Sink};
 use crate::site::Site;
 
-/// `llms.txt` and the Markdown twins.
-pub fn render(site: &Site) -> Vec<OutputFile> {
-    let sink = crate::render::sink::Memory::default();
-    render_twins(site, &sink);
-    render_index(site, &sink);
-    sink.into_files()
-}
-
 /// The Markdown twin of every briefing, handed to `sink` as it is made. A
 /// twin whose inputs did not change since the sink's previous build is not
 /// made again. Twins are made from the source files' text.

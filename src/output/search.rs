@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use crate::cache::SharedStr;
 use crate::enrich::Briefing;
+use crate::render::Key;
 use crate::render::sink::Hasher;
-use crate::render::{Key, OutputFile};
 use crate::site::Site;
 
 /// Path of the index below the output directory (and below the base path).
@@ -73,21 +73,8 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// The search index of `site`: a JSON array in the site's order (newest
-/// first), which the script relies on to break ranking ties.
-pub fn render(site: &Site) -> OutputFile {
-    let entries: Vec<Bytes> = site
-        .briefings
-        .par_iter()
-        .map(|b| Bytes::from(entry_of(b).into_owned()))
-        .collect();
-    OutputFile {
-        path: PATH.to_owned(),
-        bytes: array_parts(entries).concat(),
-    }
-}
-
-/// The search index of `briefings` (the site's, in its order), handed to
+/// The search index of `briefings` (the site's, newest first: the script
+/// relies on that order to break ranking ties), a JSON array handed to
 /// `sink` in the parts it is printed in. `entries` holds each briefing's
 /// entry where it was made before (taken out of the briefings, so that the
 /// index can be joined while the pages are rendered from them); the others
@@ -337,12 +324,16 @@ mod tests {
 
     #[test]
     fn the_array_printed_in_parts_equals_the_array_printed_whole() {
-        for n in [0, 1, 2, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 3] {
+        for n in [0, 1, 2, 5] {
             let items: Vec<String> = (0..n).map(|i| format!("<{i}>\u{2028}\"")).collect();
             let whole: Vec<(usize, &str)> = items.iter().map(|s| (s.len(), s.as_str())).collect();
-            let json = items
-                .iter()
-                .map(|s| Bytes::from(serde_json::to_string(&(s.len(), s)).unwrap()));
+            // An empty entry before each is left out.
+            let json = items.iter().flat_map(|s| {
+                [
+                    Bytes::new(),
+                    Bytes::from(serde_json::to_string(&(s.len(), s)).unwrap()),
+                ]
+            });
             let parts = array_parts(json).concat();
             assert_eq!(
                 String::from_utf8(parts).unwrap(),

@@ -64,15 +64,8 @@ pub fn scopes(site: &Site) -> Vec<Scope> {
     out
 }
 
-/// The three feed files of every scope. Fails only when a body kept in
-/// the build cache cannot be read back.
-pub fn render(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
-    let sink = crate::render::sink::Memory::default();
-    render_to(site, &sink)?;
-    Ok(sink.into_files())
-}
-
 /// The three feed files of every scope, handed to `sink` as they are made.
+/// Fails only when a body kept in the build cache cannot be read back.
 pub fn render_to(site: &Site, sink: &dyn crate::render::Sink) -> Result<(), Diagnostic> {
     render_scopes(site, scopes(site), sink)
 }
