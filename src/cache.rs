@@ -288,8 +288,8 @@ pub fn write_with_tail<T: Serialize>(path: &Path, value: &T, tail: &[&[u8]]) -> 
 }
 
 /// Reads a cache file written by [`write_with_tail`] and decodes its value:
-/// the file, the value, and where in the file its tail starts. `None` when the file is missing, stale or damaged in
-/// any way.
+/// the file, the value, and where in the file its tail starts. `None` when
+/// the file is missing, stale or damaged in any way.
 pub fn read_with_tail<T: DeserializeOwned>(
     path: &Path,
 ) -> Option<(std::sync::Arc<Bytes>, T, usize)> {
