@@ -311,11 +311,6 @@ pub fn build_to(
     std::mem::take(&mut assets.files).into_iter().for_each(put);
     // Every page is rendered: the sitemap can list them.
     let paths = sink.paths();
-    let pages: Vec<&str> = paths
-        .iter()
-        .map(String::as_str)
-        .filter(|p| p.ends_with("index.html"))
-        .collect();
     // The rest is made side by side: the sitemap runs on one thread, and
     // the other has the feeds and `llms.txt` meanwhile.
     let (fed, ()) = rayon::join(
@@ -327,7 +322,7 @@ pub fn build_to(
             crate::output::llms::render_index(&site, sink);
             fed
         },
-        || crate::output::crawlers::render_to(&site, pages, sink),
+        || crate::output::crawlers::render_to(&site, &paths, sink),
     );
     if let Err(err) = fed {
         diags.push(err);

@@ -137,13 +137,7 @@ impl Fixture {
         briefing::output::llms::render_index(&site, &sink);
         let entries = vec![None; site.briefings.len()];
         briefing::output::search::render_to(&site.briefings, entries, &sink);
-        let paths = sink.paths();
-        let pages: Vec<&str> = paths
-            .iter()
-            .map(String::as_str)
-            .filter(|p| p.ends_with("index.html"))
-            .collect();
-        briefing::output::crawlers::render_to(&site, pages, &sink);
+        briefing::output::crawlers::render_to(&site, &sink.paths(), &sink);
         let out: Vec<OutputFile> = sink.into_files();
         let mut problems = Vec::new();
         for f in &out {

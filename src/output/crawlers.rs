@@ -13,30 +13,35 @@ use crate::site::Site;
 /// Most URLs one sitemap file may list.
 pub const SITEMAP_LIMIT: usize = 50_000;
 
-/// `sitemap.xml` (and its parts) for every HTML page at `paths`, plus
-/// `robots.txt` pointing to it, handed to `sink` unless it holds them made
-/// from the same pages, dates and settings.
-pub fn render_to(site: &Site, mut paths: Vec<&str>, sink: &dyn Sink) {
+/// `sitemap.xml` (and its parts) for every HTML page among `paths` (the
+/// build's files, in any order), plus `robots.txt` pointing to it, handed
+/// to `sink` unless it holds them made from the same pages, dates and
+/// settings.
+pub fn render_to(site: &Site, paths: &[String], sink: &dyn Sink) {
+    let mut pages: Vec<&str> = paths
+        .iter()
+        .map(String::as_str)
+        .filter(|path| path.ends_with("index.html"))
+        .collect();
     // The pages are listed sorted whatever order they come in.
-    paths.sort_unstable();
+    pages.sort_unstable();
     let config = &site.config;
     let mut h = Hasher::new(0);
     h.bytes(b"crawlers");
-    h.value(&(&config.base_url, &config.base_path, &paths));
+    h.value(&(&config.base_url, &config.base_path, &pages));
     for b in &site.briefings {
         h.value(&(&b.url, iso_date(b)));
     }
     let key = h.finish();
-    let pages = paths.iter().filter(|p| p.ends_with("index.html")).count();
     let key_of = |name: &str| Hasher::new(key).bytes(name.as_bytes()).finish();
-    let names = sitemap_names(pages).chain(std::iter::once("robots.txt".to_owned()));
+    let names = sitemap_names(pages.len()).chain(std::iter::once("robots.txt".to_owned()));
     if names
         .into_iter()
         .all(|name| sink.unchanged(&name, key_of(&name)))
     {
         return;
     }
-    for file in crawler_files(site, &paths) {
+    for file in crawler_files(site, &pages) {
         let key = key_of(&file.path);
         sink.put(file, key);
     }
